@@ -59,7 +59,14 @@ mod tests {
 
     #[test]
     fn non_references_are_refused() {
-        for s in ["", "2301855", "23 018 5511", "ICO", "23 018 551 x", "230185511"] {
+        for s in [
+            "",
+            "2301855",
+            "23 018 5511",
+            "ICO",
+            "23 018 551 x",
+            "230185511",
+        ] {
             assert_eq!(normalise(s), None, "{s}");
         }
     }

@@ -8,3 +8,12 @@ pub fn extract(text: &str) -> Vec<Citation> {
     let _ = text;
     Vec::new()
 }
+
+/// The provision part of a key: `Local Government Act 1974 s.26(6)` → `s.26(6)`.
+pub fn section_part(key: &str) -> Option<&str> {
+    let i = key
+        .find(" s.")
+        .or_else(|| key.find(" Sch."))
+        .or_else(|| key.find(" Pt."))?;
+    Some(&key[i + 1..])
+}

@@ -3,5 +3,14 @@
 
 pub mod caseref;
 pub mod citation;
+pub mod cli;
+pub mod commands;
+pub mod corpus;
 pub mod decision;
+pub mod index;
+pub mod indexer;
 pub mod parse;
+pub mod render;
+pub mod schema;
+pub mod search;
+pub mod tokenizer;

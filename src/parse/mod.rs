@@ -6,7 +6,9 @@ use crate::decision::Decision;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
     /// The text has no decision header.
-    #[error("no decision header: expected a first line like 'Cambridgeshire County Council (23 018 551)' or 'The Ombudsman's final decision'")]
+    #[error(
+        "no decision header: expected a first line like 'Cambridgeshire County Council (23 018 551)' or 'The Ombudsman's final decision'"
+    )]
     NoHeader,
 }
 

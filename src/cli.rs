@@ -1,0 +1,149 @@
+//! The command line, declared with clap's derive API. No logic lives here:
+//! each subcommand's arguments are handed to its function in `commands`.
+
+use crate::render::Format;
+use crate::search::Sort;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Fast, exact, faceted full-text search over published decisions of the
+/// Local Government and Social Care Ombudsman.
+#[derive(Debug, Parser)]
+#[command(name = "ombudsearch", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the index from a folder of decisions (a full rebuild).
+    Index(IndexArgs),
+    /// Search the decisions; builds the index from ./corpus on first use.
+    Search(SearchArgs),
+    /// Show one decision by its case reference (23 018 551, 23018551 or 23-018-551).
+    Show(ShowArgs),
+    /// Count decisions by outcome, category, council, year or citation.
+    Facets(FacetsArgs),
+}
+
+/// Where the index is.
+#[derive(Debug, Args, Clone)]
+pub struct IndexDir {
+    /// The index folder.
+    #[arg(long, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// The folder of decisions, one per file (searched recursively).
+    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Memory budget of the index writer, in MiB.
+    #[arg(long, value_name = "MB", default_value_t = 256)]
+    pub memory_mb: usize,
+    /// Skip files larger than this many MiB.
+    #[arg(long, value_name = "MB", default_value_t = 16)]
+    pub max_file_mb: u64,
+    /// Exit with status 1 when any file is rejected.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Narrowing a search (shared by `search` and `facets`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only this council or body; forgiving: `cambridgeshire` finds Cambridgeshire County Council.
+    #[arg(long, value_name = "NAME")]
+    pub council: Option<String>,
+    /// Only this category: `Education` or `Education > School admissions`.
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Only this outcome: `Upheld`, `Not upheld`, `Closed after initial enquiries` (or a prefix: `closed`).
+    #[arg(long, value_name = "OUTCOME")]
+    pub outcome: Option<String>,
+    /// Only decisions dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only decisions dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only decisions citing this provision: a key (`Local Government Act 1974 s.26(6)`) or a prefix (`s.26(6)`, `Care Act 2014`).
+    #[arg(long, value_name = "CITATION")]
+    pub cites: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words (all must match), "exact phrases", "phrase"~N,
+    /// OR, NOT or -word, (groups), field:term (text summary complaint reasons
+    /// final council outcome category cites ref year). Empty: every decision.
+    #[arg(value_name = "QUERY", default_value = "")]
+    pub query: String,
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Corpus to build the index from when the index folder holds none.
+    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Order of hits.
+    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
+    pub sort: Sort,
+    /// Hits to show.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip (for the next page).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The case reference.
+    #[arg(value_name = "REF")]
+    pub case_ref: String,
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Output format (text or json).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// A facet to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FacetField {
+    Outcome,
+    Category,
+    #[value(alias = "authority")]
+    Council,
+    Year,
+    #[value(alias = "cites")]
+    Citation,
+}
+
+#[derive(Debug, Args)]
+pub struct FacetsArgs {
+    /// The facet to count.
+    #[arg(value_enum)]
+    pub field: FacetField,
+    /// Count only decisions matching this query (default: all).
+    #[arg(long, short, value_name = "QUERY", default_value = "")]
+    pub query: String,
+    #[command(flatten)]
+    pub index: IndexDir,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Show at most this many values (default: all).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}

@@ -1,0 +1,40 @@
+//! `ombudsearch search`: answer a query, building the index on first use.
+
+use super::{Status, request, stdout};
+use crate::cli::SearchArgs;
+use crate::render::{self, Format};
+use crate::search::Engine;
+use crate::{corpus, index};
+use std::path::Path;
+
+/// Opens the index in `dir`; when there is none yet and `corpus` is a
+/// folder, builds it first (so a fresh clone's first search just works).
+pub(super) fn open_or_build(dir: &Path, corpus_dir: &Path) -> anyhow::Result<Engine> {
+    if !index::exists(dir) && corpus_dir.is_dir() {
+        eprintln!(
+            "No index in {} yet: building it from {} (once)…",
+            dir.display(),
+            corpus_dir.display()
+        );
+        super::index::build(corpus_dir, dir, 256, corpus::DEFAULT_MAX_FILE_BYTES >> 20)?;
+    }
+    Ok(Engine::open(dir)?)
+}
+
+pub(super) fn run(a: &SearchArgs) -> anyhow::Result<Status> {
+    let engine = open_or_build(&a.index.index, &a.corpus)?;
+    let mut req = request(&a.query, &a.filters);
+    req.sort = a.sort;
+    req.limit = a.limit;
+    req.offset = a.offset;
+    req.snippets = a.format != Format::Csv || a.limit > 0;
+    let resp = engine.search(&req)?;
+    let (mut out, style) = stdout();
+    match a.format {
+        Format::Text => render::text::search(&mut out, &resp, style)?,
+        Format::Json => render::json::write(&mut out, &resp)?,
+        Format::Csv => render::csv::search(&mut out, &resp)?,
+    }
+    std::io::Write::flush(&mut out)?;
+    Ok(Status::Success)
+}

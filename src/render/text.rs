@@ -1,0 +1,198 @@
+//! Text output for people.
+
+use super::{Style, mark};
+use crate::decision::Decision;
+use crate::indexer::IndexSummary;
+use crate::search::SearchResponse;
+use crate::search::facets::{FacetCount, Facets};
+use std::io::Write;
+
+/// A search answer: count, hits with snippets, then facets.
+pub fn search(out: &mut dyn Write, resp: &SearchResponse, style: Style) -> std::io::Result<()> {
+    let shown = if resp.hits.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", showing {}-{}",
+            resp.offset + 1,
+            resp.offset + resp.hits.len()
+        )
+    };
+    let noun = if resp.total == 1 {
+        "decision"
+    } else {
+        "decisions"
+    };
+    writeln!(
+        out,
+        "{} {noun} match{shown} ({:.1} ms)",
+        resp.total, resp.took_ms
+    )?;
+    for note in &resp.notes {
+        writeln!(out, "note: {note}")?;
+    }
+    let (open, close) = if style.bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    for h in &resp.hits {
+        writeln!(out)?;
+        let title = format!(
+            "{}. {} ({})",
+            h.rank,
+            h.authority.as_deref().unwrap_or("(no authority)"),
+            h.case_ref.as_deref().unwrap_or("no ref")
+        );
+        writeln!(out, "{}", style.strong(&title))?;
+        let meta: Vec<&str> = [
+            h.decision_date.as_deref(),
+            h.outcome.as_deref(),
+            h.category.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        writeln!(out, "   {}", meta.join(" · "))?;
+        writeln!(out, "   {}", h.path)?;
+        for s in &h.snippets {
+            writeln!(out, "   … {} …", mark(s, open, close))?;
+        }
+    }
+    if resp.total > 0 {
+        writeln!(out)?;
+        facets(out, &resp.facets, style)?;
+    }
+    Ok(())
+}
+
+fn facet_line(
+    out: &mut dyn Write,
+    name: &str,
+    counts: &[FacetCount],
+    style: Style,
+) -> std::io::Result<()> {
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let items: Vec<String> = counts
+        .iter()
+        .map(|c| format!("{} ({})", c.value, c.count))
+        .collect();
+    writeln!(
+        out,
+        "{} {}",
+        style.strong(&format!("{name}:")),
+        items.join(", ")
+    )
+}
+
+/// All facets, one line each (categories as a small tree).
+pub fn facets(out: &mut dyn Write, f: &Facets, style: Style) -> std::io::Result<()> {
+    facet_line(out, "Outcome", &f.outcome, style)?;
+    writeln!(out, "{}", style.strong("Category:"))?;
+    for top in &f.category {
+        writeln!(out, "  {} ({})", top.value, top.count)?;
+        for sub in &top.children {
+            let name = sub
+                .value
+                .split_once(" > ")
+                .map_or(sub.value.as_str(), |(_, s)| s);
+            writeln!(out, "    > {name} ({})", sub.count)?;
+        }
+    }
+    facet_line(out, "Authority", &f.authority, style)?;
+    facet_line(out, "Year", &f.year, style)?;
+    facet_line(out, "Cited", &f.citation, style)
+}
+
+/// One facet as a table of counts.
+pub fn facet_table(out: &mut dyn Write, counts: &[FacetCount]) -> std::io::Result<()> {
+    for c in counts {
+        writeln!(out, "{:>7}  {}", c.count, c.value)?;
+        for child in &c.children {
+            writeln!(out, "{:>7}    {}", child.count, child.value)?;
+        }
+    }
+    Ok(())
+}
+
+/// One decision, field by field.
+pub fn decision(out: &mut dyn Write, d: &Decision, style: Style) -> std::io::Result<()> {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    writeln!(
+        out,
+        "{}",
+        style.strong(&format!("{} ({})", opt(&d.authority), opt(&d.case_ref)))
+    )?;
+    writeln!(
+        out,
+        "Category:      {}",
+        d.category.as_ref().map_or("-".into(), |c| c.display())
+    )?;
+    writeln!(
+        out,
+        "Decision:      {}",
+        d.outcome.as_ref().map_or("-", |o| o.label())
+    )?;
+    writeln!(
+        out,
+        "Decision date: {}",
+        d.decision_date.map_or("-".into(), |x| x.to_string())
+    )?;
+    writeln!(out, "Decided by:    {}", opt(&d.decided_by))?;
+    writeln!(out, "File:          {}", d.path)?;
+    for (title, body) in [
+        ("Summary", &d.summary),
+        ("The complaint", &d.complaint),
+        ("Role and powers", &d.role_and_powers),
+        ("Reasons", &d.reasons),
+        ("Final decision", &d.final_decision),
+    ] {
+        if let Some(b) = body {
+            writeln!(out, "\n{}\n{}", style.strong(title), b.trim_end())?;
+        }
+    }
+    if !d.citations.is_empty() {
+        writeln!(out, "\n{}", style.strong("Citations"))?;
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &d.citations {
+            if seen.insert(&c.key) {
+                writeln!(out, "- {}", c.key)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The indexing summary: every file accounted for.
+pub fn index_summary(out: &mut dyn Write, s: &IndexSummary) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "indexed {} of {} files in {:.2} s ({:.1} MB/s); {} rejected{}",
+        s.indexed,
+        s.files_seen,
+        s.seconds,
+        s.mb_per_second(),
+        s.rejected.len(),
+        if s.hidden > 0 {
+            format!("; {} hidden entries skipped", s.hidden)
+        } else {
+            String::new()
+        }
+    )?;
+    for (path, why) in &s.rejected {
+        writeln!(out, "  rejected {}: {why}", path.display())?;
+    }
+    for (r, paths) in &s.duplicate_refs {
+        let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        writeln!(
+            out,
+            "  warning: case reference {} appears in {} files: {}",
+            crate::caseref::display(r),
+            paths.len(),
+            list.join(", ")
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! The single tantivy schema: every index field is named here and nowhere else.
+//!
+//! A results page needs two things (as tantivy's own schema docs put it):
+//! `query -> doc ids`, served by the indexed fields, and `doc ids ->
+//! documents`, served by the stored fields and fast (columnar) fields.
+//!
+//! - Free text is indexed twice per section: an exact field with positions
+//!   (phrases match here, see [`crate::tokenizer::EXACT`]) and a stemmed field
+//!   with frequencies only (unquoted words match here). `text` covers the
+//!   whole decision; `summary`, `complaint`, `reasons` and `final` let a
+//!   query name a section (`summary:"better placed"`) and let the ranking
+//!   weigh the summary and final decision above the rest.
+//! - The whole decision text is stored once (`text`). `show` re-parses it, so
+//!   the section fields are not stored a second time.
+//! - Facets and filters use fast fields: `authority`, `outcome`, `category`,
+//!   `category_top`, `citation` (multi-valued), `year` and `date`.
+
+use crate::decision::Decision;
+use crate::tokenizer;
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
+    Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{DateTime, TantivyDocument};
+
+/// Bumped whenever the schema or the meaning of a field changes, so an index
+/// built by an older version is recognised and rebuilt instead of misread.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A free-text section: its exact field and its stemmed twin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextField {
+    pub exact: Field,
+    pub stemmed: Field,
+}
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub schema: Schema,
+    /// The whole decision (stored).
+    pub text: TextField,
+    pub summary: TextField,
+    pub complaint: TextField,
+    pub reasons: TextField,
+    pub final_decision: TextField,
+    /// Normalised case reference (`23018551`), for lookup.
+    pub case_ref: Field,
+    /// Case reference as published (`23 018 551`), stored.
+    pub case_ref_display: Field,
+    pub authority: Field,
+    pub category: Field,
+    pub category_top: Field,
+    pub outcome: Field,
+    pub date: Field,
+    pub year: Field,
+    pub citation: Field,
+    pub decided_by: Field,
+    pub path: Field,
+}
+
+/// The section fields a query may name, with the name a user types.
+pub const SECTION_NAMES: [&str; 5] = ["text", "summary", "complaint", "reasons", "final"];
+
+fn text_options(tokenizer: &str, positions: bool, stored: bool) -> TextOptions {
+    let record = if positions {
+        IndexRecordOption::WithFreqsAndPositions
+    } else {
+        IndexRecordOption::WithFreqs
+    };
+    let options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record),
+    );
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
+}
+
+fn add_text(builder: &mut tantivy::schema::SchemaBuilder, name: &str, stored: bool) -> TextField {
+    TextField {
+        exact: builder.add_text_field(name, text_options(tokenizer::EXACT, true, stored)),
+        stemmed: builder.add_text_field(
+            &format!("{name}_stem"),
+            text_options(tokenizer::STEMMED, false, false),
+        ),
+    }
+}
+
+impl Fields {
+    /// Builds the schema and keeps a handle to each field.
+    pub fn new() -> Fields {
+        let mut b = Schema::builder();
+        let text = add_text(&mut b, "text", true);
+        let summary = add_text(&mut b, "summary", false);
+        let complaint = add_text(&mut b, "complaint", false);
+        let reasons = add_text(&mut b, "reasons", false);
+        let final_decision = add_text(&mut b, "final", false);
+        let case_ref = b.add_text_field("case_ref", STRING | STORED);
+        let case_ref_display = b.add_text_field("case_ref_display", STORED);
+        let authority = b.add_text_field("authority", STRING | FAST | STORED);
+        let category = b.add_text_field("category", STRING | FAST | STORED);
+        let category_top = b.add_text_field("category_top", STRING | FAST);
+        let outcome = b.add_text_field("outcome", STRING | FAST | STORED);
+        let date = b.add_date_field(
+            "date",
+            DateOptions::from(INDEXED)
+                .set_fast()
+                .set_stored()
+                .set_precision(DateTimePrecision::Seconds),
+        );
+        let year = b.add_u64_field("year", FAST);
+        let citation = b.add_text_field("citation", STRING | FAST | STORED);
+        let decided_by = b.add_text_field("decided_by", STORED);
+        let path = b.add_text_field("path", STORED);
+        Fields {
+            schema: b.build(),
+            text,
+            summary,
+            complaint,
+            reasons,
+            final_decision,
+            case_ref,
+            case_ref_display,
+            authority,
+            category,
+            category_top,
+            outcome,
+            date,
+            year,
+            citation,
+            decided_by,
+            path,
+        }
+    }
+
+    /// The section a user names in `field:term`, if it is one.
+    pub fn section(&self, name: &str) -> Option<TextField> {
+        Some(match name {
+            "text" => self.text,
+            "summary" => self.summary,
+            "complaint" => self.complaint,
+            "reasons" => self.reasons,
+            "final" | "final_decision" => self.final_decision,
+            _ => return None,
+        })
+    }
+
+    /// The tantivy document for one decision.
+    pub fn document(&self, d: &Decision) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.text.exact, &d.full_text);
+        doc.add_text(self.text.stemmed, &d.full_text);
+        for (field, value) in [
+            (self.summary, &d.summary),
+            (self.complaint, &d.complaint),
+            (self.reasons, &d.reasons),
+            (self.final_decision, &d.final_decision),
+        ] {
+            if let Some(v) = value {
+                doc.add_text(field.exact, v);
+                doc.add_text(field.stemmed, v);
+            }
+        }
+        if let Some(r) = &d.case_ref {
+            if let Some(norm) = crate::caseref::normalise(r) {
+                doc.add_text(self.case_ref, norm);
+            }
+            doc.add_text(self.case_ref_display, r);
+        }
+        if let Some(a) = &d.authority {
+            doc.add_text(self.authority, a);
+        }
+        if let Some(c) = &d.category {
+            doc.add_text(self.category, c.display());
+            doc.add_text(self.category_top, &c.top);
+        }
+        if let Some(o) = &d.outcome {
+            doc.add_text(self.outcome, o.label());
+        }
+        if let Some(date) = d.decision_date {
+            if let Some(secs) = unix_seconds(date) {
+                doc.add_date(self.date, DateTime::from_timestamp_secs(secs));
+            }
+            doc.add_u64(self.year, u64::try_from(date.year()).unwrap_or(0));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for c in d.citations.iter().filter(|c| c.act.is_some()) {
+            if seen.insert(c.key.as_str()) {
+                doc.add_text(self.citation, &c.key);
+            }
+        }
+        if let Some(by) = &d.decided_by {
+            doc.add_text(self.decided_by, by);
+        }
+        doc.add_text(self.path, &d.path);
+        doc
+    }
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields::new()
+    }
+}
+
+/// Midnight UTC of `date` as seconds since the Unix epoch.
+pub fn unix_seconds(date: jiff::civil::Date) -> Option<i64> {
+    date.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp().as_second())
+}
+
+/// The civil date of a stored or fast-field date value.
+pub fn civil_date(value: DateTime) -> Option<jiff::civil::Date> {
+    jiff::Timestamp::from_second(value.into_timestamp_secs())
+        .ok()
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+}

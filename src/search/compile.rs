@@ -1,0 +1,388 @@
+//! Query tree + filters → one tantivy [`Query`], plus the [`Pattern`]s the
+//! highlighter looks for.
+//!
+//! - An unquoted word matches its stem in the stemmed twin of each section.
+//! - A quoted phrase matches exactly (modulo case and apostrophes) in the
+//!   exact fields, with positions; a one-word phrase is an exact term.
+//! - A word that the tokenizer splits (`low-priority`, `24A(6)`) is a phrase.
+//! - Without a field, text is searched in the whole decision, and again in
+//!   the summary and the final decision with a boost: BM25 scores add, so a
+//!   decision whose summary says it ranks above one that only mentions it.
+//! - Metadata fields (`council:`, `outcome:` …) and the request's filters are
+//!   resolved against the index's own values (see [`super::filter`]) and
+//!   never change a score.
+
+use super::SearchError;
+use super::filter::{self, CategoryMatch};
+use super::snippet::Pattern;
+use super::syntax::Node;
+use crate::schema::{Fields, TextField};
+use crate::tokenizer;
+use std::collections::BTreeSet;
+use std::ops::Bound;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DateTime, Searcher, Term};
+
+/// Weight of a match in the summary, added to the whole-text match.
+pub const SUMMARY_BOOST: f32 = 2.0;
+/// Weight of a match in the final decision, added to the whole-text match.
+pub const FINAL_BOOST: f32 = 1.5;
+
+/// Field names a query may use, for error messages.
+pub const QUERY_FIELDS: &str =
+    "text, summary, complaint, reasons, final, council, outcome, category, cites, ref, year";
+
+/// Compiles queries against one searcher.
+pub struct Compiler<'a> {
+    pub fields: &'a Fields,
+    pub searcher: &'a Searcher,
+    exact: TextAnalyzer,
+    stemmed: TextAnalyzer,
+    /// Highlight patterns gathered from the positive parts of the query.
+    pub patterns: Vec<Pattern>,
+    /// Remarks for the user (a filter that matches nothing, say).
+    pub notes: Vec<String>,
+}
+
+type Q = Box<dyn Query>;
+
+fn term_query(field: Field, text: &str, record: IndexRecordOption) -> Q {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), record))
+}
+
+fn any_of(queries: Vec<Q>) -> Q {
+    match queries.len() {
+        0 => Box::new(EmptyQuery),
+        1 => queries
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Box::new(EmptyQuery)),
+        _ => Box::new(BooleanQuery::union(queries)),
+    }
+}
+
+/// A filter: matches what `q` matches, adds nothing to the score.
+pub fn filter(q: Q) -> Q {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+impl<'a> Compiler<'a> {
+    pub fn new(fields: &'a Fields, searcher: &'a Searcher) -> Compiler<'a> {
+        Compiler {
+            fields,
+            searcher,
+            exact: tokenizer::exact(),
+            stemmed: tokenizer::stemmed(),
+            patterns: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Compiles `node`. `None` means the node holds nothing searchable
+    /// (a word of punctuation only) and is left out.
+    pub fn compile(&mut self, node: &Node) -> Result<Option<Q>, SearchError> {
+        self.node(node, true)
+    }
+
+    fn node(&mut self, node: &Node, positive: bool) -> Result<Option<Q>, SearchError> {
+        Ok(match node {
+            Node::All => Some(Box::new(AllQuery)),
+            Node::Word { field, text } => self.word(field.as_deref(), text, positive)?,
+            Node::Phrase { field, text, slop } => {
+                self.phrase(field.as_deref(), text, *slop, positive)?
+            }
+            Node::CaseRef(r) => Some(self.case_ref(r, positive)),
+            Node::And(items) => {
+                let mut clauses = Vec::new();
+                for item in items {
+                    match item {
+                        Node::Not(inner) => {
+                            if let Some(q) = self.node(inner, !positive)? {
+                                clauses.push((Occur::MustNot, q));
+                            }
+                        }
+                        other => {
+                            if let Some(q) = self.node(other, positive)? {
+                                clauses.push((Occur::Must, q));
+                            }
+                        }
+                    }
+                }
+                if clauses.is_empty() {
+                    None
+                } else {
+                    if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                        clauses.push((Occur::Must, Box::new(AllQuery)));
+                    }
+                    Some(Box::new(BooleanQuery::new(clauses)))
+                }
+            }
+            Node::Or(items) => {
+                let mut qs = Vec::new();
+                for item in items {
+                    qs.extend(self.node(item, positive)?);
+                }
+                if qs.is_empty() {
+                    None
+                } else {
+                    Some(any_of(qs))
+                }
+            }
+            Node::Not(inner) => self.node(inner, !positive)?.map(|q| {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(AllQuery) as Q),
+                    (Occur::MustNot, q),
+                ])) as Q
+            }),
+        })
+    }
+
+    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+        tokenizer::words(analyzer, text)
+            .into_iter()
+            .map(|w| w.text)
+            .collect()
+    }
+
+    /// The sections a field name searches, with their boosts.
+    fn sections(&self, field: Option<&str>) -> Option<Vec<(TextField, f32)>> {
+        match field {
+            None => Some(vec![
+                (self.fields.text, 1.0),
+                (self.fields.summary, SUMMARY_BOOST),
+                (self.fields.final_decision, FINAL_BOOST),
+            ]),
+            Some(name) => self.fields.section(name).map(|f| vec![(f, 1.0)]),
+        }
+    }
+
+    fn boosted(q: Q, boost: f32) -> Q {
+        if boost == 1.0 {
+            q
+        } else {
+            Box::new(BoostQuery::new(q, boost))
+        }
+    }
+
+    fn word(
+        &mut self,
+        field: Option<&str>,
+        text: &str,
+        positive: bool,
+    ) -> Result<Option<Q>, SearchError> {
+        let Some(sections) = self.sections(field) else {
+            return self.metadata(field.unwrap_or_default(), text).map(Some);
+        };
+        let exact = Self::tokens(&mut self.exact, text);
+        if exact.len() != 1 {
+            // Split by the tokenizer (`low-priority`), or nothing searchable.
+            return self.phrase_tokens(&sections, exact, 0, positive);
+        }
+        let Some(stem) = Self::tokens(&mut self.stemmed, text).into_iter().next() else {
+            return Ok(None);
+        };
+        let qs = sections
+            .iter()
+            .map(|(f, b)| {
+                Self::boosted(
+                    term_query(f.stemmed, &stem, IndexRecordOption::WithFreqs),
+                    *b,
+                )
+            })
+            .collect();
+        if positive {
+            self.patterns.push(Pattern::Stem(stem));
+        }
+        Ok(Some(any_of(qs)))
+    }
+
+    fn phrase(
+        &mut self,
+        field: Option<&str>,
+        text: &str,
+        slop: u32,
+        positive: bool,
+    ) -> Result<Option<Q>, SearchError> {
+        let Some(sections) = self.sections(field) else {
+            return self.metadata(field.unwrap_or_default(), text).map(Some);
+        };
+        let tokens = Self::tokens(&mut self.exact, text);
+        if tokens.is_empty() {
+            return Err(SearchError::EmptyQuery(format!(
+                "the phrase \"{text}\" has no words to search for"
+            )));
+        }
+        self.phrase_tokens(&sections, tokens, slop, positive)
+    }
+
+    fn phrase_tokens(
+        &mut self,
+        sections: &[(TextField, f32)],
+        tokens: Vec<String>,
+        slop: u32,
+        positive: bool,
+    ) -> Result<Option<Q>, SearchError> {
+        if tokens.is_empty() {
+            return Ok(None);
+        }
+        let qs = sections
+            .iter()
+            .map(|(f, b)| {
+                let q: Q = if tokens.len() == 1 {
+                    term_query(f.exact, &tokens[0], IndexRecordOption::WithFreqs)
+                } else {
+                    let terms: Vec<(usize, Term)> = tokens
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| (i, Term::from_field_text(f.exact, t)))
+                        .collect();
+                    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+                };
+                Self::boosted(q, *b)
+            })
+            .collect();
+        if positive {
+            self.patterns.push(Pattern::Phrase {
+                words: tokens,
+                slop,
+            });
+        }
+        Ok(Some(any_of(qs)))
+    }
+
+    fn case_ref(&mut self, normalised: &str, positive: bool) -> Q {
+        let spaced = crate::caseref::display(normalised);
+        let spaced_words: Vec<String> = spaced.split(' ').map(str::to_string).collect();
+        if positive {
+            self.patterns.push(Pattern::Phrase {
+                words: spaced_words.clone(),
+                slop: 0,
+            });
+            self.patterns.push(Pattern::Phrase {
+                words: vec![normalised.to_string()],
+                slop: 0,
+            });
+        }
+        let text = self.fields.text.exact;
+        let phrase: Vec<(usize, Term)> = spaced_words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (i, Term::from_field_text(text, w)))
+            .collect();
+        any_of(vec![
+            Self::boosted(
+                term_query(self.fields.case_ref, normalised, IndexRecordOption::Basic),
+                10.0,
+            ),
+            Box::new(PhraseQuery::new_with_offset_and_slop(phrase, 0)),
+            term_query(text, normalised, IndexRecordOption::WithFreqs),
+        ])
+    }
+
+    fn vocabulary(&self, field: Field) -> Result<BTreeSet<String>, SearchError> {
+        Ok(filter::vocabulary(self.searcher, field)?)
+    }
+
+    fn terms_of(field: Field, values: &[String]) -> Q {
+        filter(any_of(
+            values
+                .iter()
+                .map(|v| term_query(field, v, IndexRecordOption::Basic))
+                .collect(),
+        ))
+    }
+
+    /// `council:`, `outcome:`, `category:`, `cites:`, `ref:`, `year:`.
+    fn metadata(&mut self, name: &str, value: &str) -> Result<Q, SearchError> {
+        match name {
+            "council" | "authority" => self.council(value),
+            "outcome" => self.outcome(value),
+            "category" => self.category(value),
+            "cites" | "citation" => self.cites(value),
+            "ref" | "case_ref" => {
+                let r = crate::caseref::normalise(value).ok_or_else(|| SearchError::BadValue {
+                    what: "case reference".into(),
+                    input: value.into(),
+                    expected: "a reference like 23 018 551, 23018551 or 23-018-551".into(),
+                })?;
+                Ok(filter(term_query(
+                    self.fields.case_ref,
+                    &r,
+                    IndexRecordOption::Basic,
+                )))
+            }
+            "year" => {
+                let year: i16 = value
+                    .parse()
+                    .ok()
+                    .filter(|y| (1900..=2200).contains(y))
+                    .ok_or_else(|| SearchError::BadValue {
+                        what: "year".into(),
+                        input: value.into(),
+                        expected: "a year such as 2024".into(),
+                    })?;
+                let from = jiff::civil::date(year, 1, 1);
+                let to = jiff::civil::date(year, 12, 31);
+                self.date_range(Some(from), Some(to))
+            }
+            other => Err(SearchError::UnknownField {
+                name: other.to_string(),
+            }),
+        }
+    }
+
+    pub fn council(&mut self, value: &str) -> Result<Q, SearchError> {
+        let names = filter::resolve_authority(value, &self.vocabulary(self.fields.authority)?)?;
+        Ok(Self::terms_of(self.fields.authority, &names))
+    }
+
+    pub fn outcome(&mut self, value: &str) -> Result<Q, SearchError> {
+        let labels = filter::resolve_outcome(value, &self.vocabulary(self.fields.outcome)?)?;
+        Ok(Self::terms_of(self.fields.outcome, &labels))
+    }
+
+    pub fn category(&mut self, value: &str) -> Result<Q, SearchError> {
+        Ok(
+            match filter::resolve_category(value, &self.vocabulary(self.fields.category)?)? {
+                CategoryMatch::Top(tops) => Self::terms_of(self.fields.category_top, &tops),
+                CategoryMatch::Full(full) => Self::terms_of(self.fields.category, &full),
+            },
+        )
+    }
+
+    pub fn cites(&mut self, value: &str) -> Result<Q, SearchError> {
+        let keys = filter::resolve_citation(value, &self.vocabulary(self.fields.citation)?);
+        if keys.is_empty() {
+            self.notes
+                .push(format!("no decision in the index cites '{value}'"));
+        }
+        Ok(Self::terms_of(self.fields.citation, &keys))
+    }
+
+    /// Decisions dated from `since` to `until`, both inclusive.
+    pub fn date_range(
+        &self,
+        since: Option<jiff::civil::Date>,
+        until: Option<jiff::civil::Date>,
+    ) -> Result<Q, SearchError> {
+        // Every decision is stored at midnight UTC, so both ends are inclusive.
+        let bound = |d: Option<jiff::civil::Date>| -> Bound<Term> {
+            match d.and_then(crate::schema::unix_seconds) {
+                None => Bound::Unbounded,
+                Some(secs) => Bound::Included(Term::from_field_date(
+                    self.fields.date,
+                    DateTime::from_timestamp_secs(secs),
+                )),
+            }
+        };
+        Ok(filter(Box::new(RangeQuery::new(
+            bound(since),
+            bound(until),
+        ))))
+    }
+}

@@ -1,0 +1,244 @@
+//! Facet counts over **all** matches, not just the page shown.
+//!
+//! [`FacetCollector`] reads only fast-field ordinals while collecting: per
+//! segment it counts, for each matching document, the ordinal of its
+//! outcome, category, authority and each citation, and its year. Ordinals
+//! are turned into strings once per segment at the end, so the cost per
+//! match is a few array increments and no stored document is ever loaded.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// One facet value and how many matching decisions have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+    /// For a top-level category: its sub-categories (`Top > Sub`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<FacetCount>,
+}
+
+/// All facets of one answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    pub outcome: Vec<FacetCount>,
+    /// Top-level categories, each with its sub-categories as children.
+    pub category: Vec<FacetCount>,
+    pub authority: Vec<FacetCount>,
+    /// Newest year first.
+    pub year: Vec<FacetCount>,
+    pub citation: Vec<FacetCount>,
+}
+
+/// Fast-field names the collector reads (given by the schema module).
+#[derive(Debug, Clone)]
+pub struct FacetFields {
+    pub outcome: String,
+    pub category: String,
+    pub authority: String,
+    pub citation: String,
+    pub year: String,
+}
+
+/// Counts of every facet value, keyed by string, before sorting and cutting.
+#[derive(Debug, Default)]
+pub struct RawCounts {
+    pub outcome: HashMap<String, u64>,
+    pub category: HashMap<String, u64>,
+    pub authority: HashMap<String, u64>,
+    pub citation: HashMap<String, u64>,
+    pub year: HashMap<u64, u64>,
+}
+
+/// Collects [`RawCounts`] for the matching documents.
+pub struct FacetCollector {
+    pub fields: FacetFields,
+}
+
+/// Per-segment ordinal counts for one string column.
+struct StrCounter {
+    column: Option<StrColumn>,
+    counts: Vec<u32>,
+}
+
+impl StrCounter {
+    fn open(reader: &SegmentReader, field: &str) -> tantivy::Result<StrCounter> {
+        let column = reader.fast_fields().str(field)?;
+        let n = column.as_ref().map_or(0, |c| c.num_terms());
+        Ok(StrCounter {
+            column,
+            counts: vec![0; n],
+        })
+    }
+
+    #[inline]
+    fn collect(&mut self, doc: DocId) {
+        if let Some(col) = &self.column {
+            for ord in col.term_ords(doc) {
+                if let Some(c) = self.counts.get_mut(ord as usize) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> HashMap<String, u64> {
+        let mut out = HashMap::new();
+        let Some(col) = self.column else { return out };
+        let mut buf = String::new();
+        for (ord, &count) in self.counts.iter().enumerate() {
+            if count > 0 && col.ord_to_str(ord as u64, &mut buf).unwrap_or(false) {
+                out.insert(buf.clone(), u64::from(count));
+            }
+        }
+        out
+    }
+}
+
+/// The segment half of [`FacetCollector`].
+pub struct FacetSegmentCollector {
+    outcome: StrCounter,
+    category: StrCounter,
+    authority: StrCounter,
+    citation: StrCounter,
+    year: Option<Column<u64>>,
+    years: HashMap<u64, u64>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = RawCounts;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(FacetSegmentCollector {
+            outcome: StrCounter::open(reader, &self.fields.outcome)?,
+            category: StrCounter::open(reader, &self.fields.category)?,
+            authority: StrCounter::open(reader, &self.fields.authority)?,
+            citation: StrCounter::open(reader, &self.fields.citation)?,
+            year: reader.fast_fields().column_opt::<u64>(&self.fields.year)?,
+            years: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<RawCounts>) -> tantivy::Result<RawCounts> {
+        let mut total = RawCounts::default();
+        for f in fruits {
+            for (dst, src) in [
+                (&mut total.outcome, f.outcome),
+                (&mut total.category, f.category),
+                (&mut total.authority, f.authority),
+                (&mut total.citation, f.citation),
+            ] {
+                for (k, v) in src {
+                    *dst.entry(k).or_default() += v;
+                }
+            }
+            for (k, v) in f.year {
+                *total.year.entry(k).or_default() += v;
+            }
+        }
+        Ok(total)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = RawCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.outcome.collect(doc);
+        self.category.collect(doc);
+        self.authority.collect(doc);
+        self.citation.collect(doc);
+        if let Some(year) = self.year.as_ref().and_then(|c| c.first(doc)) {
+            *self.years.entry(year).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> RawCounts {
+        RawCounts {
+            outcome: self.outcome.harvest(),
+            category: self.category.harvest(),
+            authority: self.authority.harvest(),
+            citation: self.citation.harvest(),
+            year: self.years,
+        }
+    }
+}
+
+/// Most frequent first, ties in name order; at most `limit` when given.
+fn ranked(counts: HashMap<String, u64>, limit: Option<usize>) -> Vec<FacetCount> {
+    let mut v: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, count)| FacetCount {
+            value,
+            count,
+            children: Vec::new(),
+        })
+        .collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    if let Some(n) = limit {
+        v.truncate(n);
+    }
+    v
+}
+
+/// Category counts as a tree: top levels with their sub-categories.
+fn category_tree(counts: HashMap<String, u64>) -> Vec<FacetCount> {
+    let mut tops: HashMap<String, (u64, HashMap<String, u64>)> = HashMap::new();
+    for (full, n) in counts {
+        let top = full
+            .split_once(" > ")
+            .map_or(full.as_str(), |(t, _)| t)
+            .to_string();
+        let entry = tops.entry(top).or_default();
+        entry.0 += n;
+        if full.contains(" > ") {
+            entry.1.insert(full, n);
+        }
+    }
+    let mut out: Vec<FacetCount> = tops
+        .into_iter()
+        .map(|(value, (count, subs))| FacetCount {
+            value,
+            count,
+            children: ranked(subs, None),
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    out
+}
+
+impl RawCounts {
+    /// Sorted facets; `authority` and `citation` cut to `top_n` when given.
+    pub fn into_facets(self, top_n: Option<usize>) -> Facets {
+        let mut year: Vec<FacetCount> = self
+            .year
+            .into_iter()
+            .map(|(y, count)| FacetCount {
+                value: y.to_string(),
+                count,
+                children: Vec::new(),
+            })
+            .collect();
+        year.sort_by(|a, b| b.value.cmp(&a.value));
+        Facets {
+            outcome: ranked(self.outcome, None),
+            category: category_tree(self.category),
+            authority: ranked(self.authority, top_n),
+            year,
+            citation: ranked(self.citation, top_n),
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! Filters: forgiving user values → exact indexed values.
+//!
+//! Users type `cambridgeshire`, `closed`, `education` or `s.26(6)`; the index
+//! holds `Cambridgeshire County Council`, `Closed after initial enquiries`,
+//! `Education > School admissions` and `Local Government Act 1974 s.26(6)(a)`.
+//! Each filter is resolved against the values actually present in the index
+//! (never a fixed list), to the set of exact values it means. A value that
+//! matches nothing is an error naming the closest known values, except for
+//! citations, where "nobody cites that" is a legitimate empty answer.
+
+use super::SearchError;
+use std::collections::BTreeSet;
+use tantivy::Searcher;
+use tantivy::schema::Field;
+
+/// Every distinct value of a keyword field, across all segments.
+pub fn vocabulary(searcher: &Searcher, field: Field) -> tantivy::Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            if let Ok(s) = std::str::from_utf8(stream.key()) {
+                out.insert(s.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Lower case, apostrophes folded, `&` as `and`, punctuation dropped, white
+/// space collapsed: the form in which names are compared.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' | '\'' => {}
+            '&' => out.push_str(" and "),
+            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            '>' => out.push_str(" > "),
+            _ => out.push(' '),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn words(s: &str) -> Vec<&str> {
+    s.split(' ')
+        .filter(|w| !w.is_empty() && *w != ">")
+        .collect()
+}
+
+/// The values closest to `input`, for an error message.
+fn suggestions<'a>(input: &str, known: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let folded = fold(input);
+    let mut scored: Vec<(f64, &String)> = known
+        .map(|k| {
+            let fk = fold(k);
+            let whole = strsim::jaro_winkler(&folded, &fk);
+            let best_word = words(&fk)
+                .iter()
+                .map(|w| strsim::jaro_winkler(&folded, w))
+                .fold(0.0, f64::max);
+            (whole.max(best_word), k)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored
+        .into_iter()
+        .filter(|(s, _)| *s > 0.7)
+        .take(5)
+        .map(|(_, k)| k.clone())
+        .collect()
+}
+
+fn unknown(kind: &'static str, input: &str, known: &BTreeSet<String>) -> SearchError {
+    SearchError::UnknownValue {
+        kind,
+        input: input.to_string(),
+        suggestions: suggestions(input, known.iter()),
+    }
+}
+
+/// Authorities meant by `input`: an exact name (ignoring case and
+/// punctuation); else every name containing all of the input's words; else
+/// every name with words starting with them (`cambridge` →
+/// `Cambridgeshire County Council`).
+pub fn resolve_authority(
+    input: &str,
+    known: &BTreeSet<String>,
+) -> Result<Vec<String>, SearchError> {
+    let folded = fold(input);
+    if folded.is_empty() {
+        return Err(unknown("council", input, known));
+    }
+    let wanted = words(&folded);
+    let pick = |pred: &dyn Fn(&[&str]) -> bool| -> Vec<String> {
+        known
+            .iter()
+            .filter(|k| {
+                let fk = fold(k);
+                pred(&words(&fk))
+            })
+            .cloned()
+            .collect()
+    };
+    let exact = pick(&|name: &[&str]| name == wanted.as_slice());
+    if !exact.is_empty() {
+        return Ok(exact);
+    }
+    let whole = pick(&|name: &[&str]| wanted.iter().all(|w| name.contains(w)));
+    if !whole.is_empty() {
+        return Ok(whole);
+    }
+    let prefix =
+        pick(&|name: &[&str]| wanted.iter().all(|w| name.iter().any(|n| n.starts_with(w))));
+    if !prefix.is_empty() {
+        return Ok(prefix);
+    }
+    Err(unknown("council", input, known))
+}
+
+/// Outcomes meant by `input`: the exact label, else labels starting with it
+/// (`closed` → `Closed after initial enquiries`).
+pub fn resolve_outcome(input: &str, known: &BTreeSet<String>) -> Result<Vec<String>, SearchError> {
+    let folded = fold(input);
+    let exact: Vec<String> = known
+        .iter()
+        .filter(|k| fold(k) == folded)
+        .cloned()
+        .collect();
+    if !exact.is_empty() {
+        return Ok(exact);
+    }
+    let prefix: Vec<String> = known
+        .iter()
+        .filter(|k| !folded.is_empty() && fold(k).starts_with(&folded))
+        .cloned()
+        .collect();
+    if !prefix.is_empty() {
+        return Ok(prefix);
+    }
+    Err(unknown("outcome", input, known))
+}
+
+/// What a category filter means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CategoryMatch {
+    /// Whole top-level categories (`Education`).
+    Top(Vec<String>),
+    /// Exact `Top > Sub` values.
+    Full(Vec<String>),
+}
+
+/// Categories meant by `input`: `Education` (a top level), `Education >
+/// School admissions` (a full value), or just `School admissions` (every
+/// full value with that sub-category). Case and apostrophes are ignored.
+/// `known` holds full values (`Top > Sub`, or `Top` alone).
+pub fn resolve_category(
+    input: &str,
+    known: &BTreeSet<String>,
+) -> Result<CategoryMatch, SearchError> {
+    let folded = fold(input);
+    let split = |k: &String| -> (String, Option<String>) {
+        match k.split_once(" > ") {
+            Some((t, s)) => (fold(t), Some(fold(s))),
+            None => (fold(k), None),
+        }
+    };
+    if folded.contains(" > ") {
+        let full: Vec<String> = known
+            .iter()
+            .filter(|k| fold(k) == folded)
+            .cloned()
+            .collect();
+        return if full.is_empty() {
+            Err(unknown("category", input, known))
+        } else {
+            Ok(CategoryMatch::Full(full))
+        };
+    }
+    let tops: BTreeSet<String> = known
+        .iter()
+        .filter(|k| split(k).0 == folded)
+        .map(|k| {
+            k.split_once(" > ")
+                .map_or(k.as_str(), |(t, _)| t)
+                .to_string()
+        })
+        .collect();
+    if !tops.is_empty() {
+        return Ok(CategoryMatch::Top(tops.into_iter().collect()));
+    }
+    let subs: Vec<String> = known
+        .iter()
+        .filter(|k| split(k).1.as_deref() == Some(folded.as_str()))
+        .cloned()
+        .collect();
+    if !subs.is_empty() {
+        return Ok(CategoryMatch::Full(subs));
+    }
+    Err(unknown("category", input, known))
+}
+
+/// Rewrites what a user may type for a provision into the key's form:
+/// `section 26(6)` / `s 26(6)` / `S.26(6)` → `s.26(6)`.
+fn canonical_provision(input: &str) -> String {
+    let t = input.trim();
+    let lower = t.to_lowercase();
+    for prefix in ["sections ", "section ", "s. ", "s "] {
+        if lower.starts_with(prefix) && t.len() > prefix.len() {
+            return format!("s.{}", t[prefix.len()..].trim_start());
+        }
+    }
+    if lower.starts_with("s.") {
+        return format!("s.{}", &t[2..]);
+    }
+    if lower.starts_with('s') && t[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("s.{}", &t[1..]);
+    }
+    t.to_string()
+}
+
+/// True when `key` is `prefix` or continues it at a boundary (a space or a
+/// bracket), so `s.26` covers `s.26(6)(a)` but not `s.26A`.
+fn continues(key: &str, prefix: &str) -> bool {
+    let (k, p) = (key.to_lowercase(), prefix.to_lowercase());
+    k == p || (k.starts_with(&p) && matches!(k.as_bytes().get(p.len()), Some(b' ' | b'(')))
+}
+
+/// Citation keys meant by `input`: a whole key, a key prefix
+/// (`Local Government Act 1974`, `Care Act 2014`), or a provision alone
+/// (`s.26(6)` matches it in every Act, and its subsections). May be empty.
+pub fn resolve_citation(input: &str, known: &BTreeSet<String>) -> Vec<String> {
+    let provision = canonical_provision(input);
+    known
+        .iter()
+        .filter(|key| {
+            continues(key, input.trim())
+                || crate::citation::section_part(key)
+                    .is_some_and(|part| continues(part, &provision))
+        })
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(values: &[&str]) -> BTreeSet<String> {
+        values.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn councils_are_forgiving() {
+        let known = set(&[
+            "Cambridgeshire County Council",
+            "Cambridge City Council",
+            "Leeds City Council",
+            "Oadby & Wigston Borough Council",
+        ]);
+        assert_eq!(
+            resolve_authority("cambridgeshire", &known).unwrap(),
+            ["Cambridgeshire County Council"]
+        );
+        assert_eq!(
+            resolve_authority("CAMBRIDGE", &known).unwrap(),
+            ["Cambridge City Council"]
+        );
+        assert_eq!(
+            resolve_authority("leeds city council", &known).unwrap(),
+            ["Leeds City Council"]
+        );
+        assert_eq!(
+            resolve_authority("oadby and wigston", &known).unwrap(),
+            ["Oadby & Wigston Borough Council"]
+        );
+        assert_eq!(
+            resolve_authority("wigst", &known).unwrap(),
+            ["Oadby & Wigston Borough Council"]
+        );
+        match resolve_authority("leds", &known) {
+            Err(SearchError::UnknownValue { suggestions, .. }) => {
+                assert!(suggestions.contains(&"Leeds City Council".to_string()))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn outcomes_and_categories() {
+        let outcomes = set(&["Upheld", "Not upheld", "Closed after initial enquiries"]);
+        assert_eq!(resolve_outcome("upheld", &outcomes).unwrap(), ["Upheld"]);
+        assert_eq!(
+            resolve_outcome("closed", &outcomes).unwrap(),
+            ["Closed after initial enquiries"]
+        );
+        assert!(resolve_outcome("dismissed", &outcomes).is_err());
+        let cats = set(&[
+            "Education > School admissions",
+            "Education > Special educational needs",
+            "Children's care services > Other",
+        ]);
+        assert_eq!(
+            resolve_category("education", &cats).unwrap(),
+            CategoryMatch::Top(vec!["Education".into()])
+        );
+        assert_eq!(
+            resolve_category("Education > school admissions", &cats).unwrap(),
+            CategoryMatch::Full(vec!["Education > School admissions".into()])
+        );
+        assert_eq!(
+            resolve_category("Children’s care services", &cats).unwrap(),
+            CategoryMatch::Top(vec!["Children's care services".into()])
+        );
+        assert!(resolve_category("Planning", &cats).is_err());
+    }
+
+    #[test]
+    fn citations_match_keys_prefixes_and_provisions() {
+        let known = set(&[
+            "Local Government Act 1974 s.26(6)(a)",
+            "Local Government Act 1974 s.26A(1)",
+            "Local Government Act 1974 s.24A(6)",
+            "Care Act 2014",
+            "Care Act 2014 s.42",
+        ]);
+        assert_eq!(
+            resolve_citation("s.26(6)", &known),
+            ["Local Government Act 1974 s.26(6)(a)"]
+        );
+        assert_eq!(
+            resolve_citation("section 24A(6)", &known),
+            ["Local Government Act 1974 s.24A(6)"]
+        );
+        assert_eq!(
+            resolve_citation("Care Act 2014", &known),
+            ["Care Act 2014", "Care Act 2014 s.42"]
+        );
+        assert_eq!(
+            resolve_citation("local government act 1974 s.24A(6)", &known),
+            ["Local Government Act 1974 s.24A(6)"]
+        );
+        assert!(resolve_citation("s.99", &known).is_empty());
+    }
+}

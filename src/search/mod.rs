@@ -1,0 +1,471 @@
+//! Searching: one [`SearchRequest`] in, one [`SearchResponse`] out.
+//!
+//! This is the library's whole query API: the CLI and the HTTP server build
+//! a `SearchRequest`, call [`Engine::search`], and only render the answer.
+//! The answer's JSON form (`search --format json`, `GET /api/search`) is the
+//! serde form of [`SearchResponse`]:
+//!
+//! ```json
+//! {"query": "\"ICO is better placed\"", "total": 3, "took_ms": 0.41,
+//!  "hits": [{"rank": 1, "score": 7.2, "case_ref": "23 018 551",
+//!            "authority": "Cambridgeshire County Council",
+//!            "category": "Children's care services > Other",
+//!            "outcome": "Closed after initial enquiries", "decision_date": "2024-10-31",
+//!            "path": "corpus/000_978548f2022fce23.txt",
+//!            "snippets": [{"text": "… the ICO is better placed to consider …",
+//!                          "highlights": [[6, 26]]}]}],
+//!  "facets": {"outcome": [{"value": "Closed after initial enquiries", "count": 3}],
+//!             "category": [{"value": "Children's care services", "count": 1,
+//!                           "children": [{"value": "Children's care services > Other", "count": 1}]}],
+//!             "authority": […], "year": […], "citation": […]}}
+//! ```
+//! `highlights` are byte ranges `[start, end)` into the snippet's `text`.
+//! Facets count **all** matching decisions; `authority` and `citation` list
+//! the top 10 unless the request asks for more.
+
+pub mod compile;
+pub mod facets;
+pub mod filter;
+pub mod snippet;
+pub mod syntax;
+
+use crate::decision::Decision;
+use crate::index::{self, IndexError};
+use crate::schema::{self, Fields};
+use compile::Compiler;
+use facets::{FacetCollector, FacetFields, Facets};
+use serde::{Deserialize, Serialize};
+use snippet::{Highlighter, Snippet};
+use std::path::Path;
+use std::time::Instant;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, TantivyDocument, Term,
+};
+
+/// Most hits one request may ask for.
+pub const MAX_LIMIT: usize = 1000;
+/// Deepest page one request may reach (offset).
+pub const MAX_OFFSET: usize = 100_000;
+/// Snippets per hit.
+pub const SNIPPETS_PER_HIT: usize = 3;
+/// Facet values listed for authority and citation unless asked otherwise.
+pub const DEFAULT_FACET_TOP: usize = 10;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best BM25 score first.
+    #[default]
+    Relevance,
+    /// Latest decision date first (ties by relevance).
+    Newest,
+    /// Earliest decision date first (ties by relevance).
+    Oldest,
+}
+
+/// A search, as the CLI flags and the HTTP parameters spell it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// The query text; empty matches every decision.
+    #[serde(rename = "q", alias = "query")]
+    pub query: String,
+    /// A council or other body, forgiving (`cambridgeshire`).
+    pub council: Option<String>,
+    /// `Education` or `Education > School admissions`.
+    pub category: Option<String>,
+    /// `Upheld`, `Not upheld`, `Closed…` (case-insensitive, prefix).
+    pub outcome: Option<String>,
+    /// Decided on or after, `YYYY-MM-DD`.
+    pub since: Option<String>,
+    /// Decided on or before, `YYYY-MM-DD`.
+    pub until: Option<String>,
+    /// A citation key or a prefix of one (`s.26(6)`, `Care Act 2014`).
+    pub cites: Option<String>,
+    pub sort: Sort,
+    /// Hits per page (0 for facets only).
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+    /// How many authority and citation facet values to list (`None`: all).
+    pub facet_top: Option<usize>,
+    /// Whether to build snippets.
+    pub snippets: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            council: None,
+            category: None,
+            outcome: None,
+            since: None,
+            until: None,
+            cites: None,
+            sort: Sort::Relevance,
+            limit: 10,
+            offset: 0,
+            facet_top: Some(DEFAULT_FACET_TOP),
+            snippets: true,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// A request for `query` with default paging and facets.
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            ..SearchRequest::default()
+        }
+    }
+}
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// 1-based position in the whole answer (offset included).
+    pub rank: usize,
+    pub score: Score,
+    pub case_ref: Option<String>,
+    pub authority: Option<String>,
+    /// `Top > Sub`.
+    pub category: Option<String>,
+    pub outcome: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub decision_date: Option<String>,
+    pub path: String,
+    pub snippets: Vec<Snippet>,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResponse {
+    pub query: String,
+    /// Matching decisions, all of them (not just this page).
+    pub total: usize,
+    /// Milliseconds spent answering (parse, match, facets, snippets).
+    pub took_ms: f64,
+    pub offset: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// Remarks for the user, such as a filter that matched nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// Why a search could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("bad query: {0}")]
+    Syntax(#[from] syntax::SyntaxError),
+    #[error("unknown field '{name}:'; fields are {fields} (to search for the text, put it in quotes)", fields = compile::QUERY_FIELDS)]
+    UnknownField { name: String },
+    #[error("{}", unknown_message(kind, input, suggestions))]
+    UnknownValue {
+        kind: &'static str,
+        input: String,
+        suggestions: Vec<String>,
+    },
+    #[error("bad {what} '{input}': expected {expected}")]
+    BadValue {
+        what: String,
+        input: String,
+        expected: String,
+    },
+    #[error("bad query: {0}")]
+    EmptyQuery(String),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("search failed: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+fn unknown_message(kind: &str, input: &str, suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        format!(
+            "no {kind} matching '{input}' in the index; `ombudsearch facets {kind}` lists them all"
+        )
+    } else {
+        format!(
+            "no {kind} matching '{input}' in the index; did you mean: {}?",
+            suggestions.join("; ")
+        )
+    }
+}
+
+impl SearchError {
+    /// True when the request itself is at fault (a bad query or value), as
+    /// opposed to the index or the machine.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            SearchError::Syntax(_)
+                | SearchError::UnknownField { .. }
+                | SearchError::UnknownValue { .. }
+                | SearchError::BadValue { .. }
+                | SearchError::EmptyQuery(_)
+        )
+    }
+}
+
+/// An open index, ready to answer searches. Cheap to share between threads.
+pub struct Engine {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+/// Reads `YYYY-MM-DD`.
+pub fn parse_date(what: &str, input: &str) -> Result<jiff::civil::Date, SearchError> {
+    input
+        .trim()
+        .parse::<jiff::civil::Date>()
+        .map_err(|_| SearchError::BadValue {
+            what: what.to_string(),
+            input: input.to_string(),
+            expected: "a date as YYYY-MM-DD, such as 2024-10-31".into(),
+        })
+}
+
+impl Engine {
+    /// Opens the index in `dir`.
+    pub fn open(dir: &Path) -> Result<Engine, SearchError> {
+        let (index, fields) = index::open(dir)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(Engine {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// The underlying tantivy index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Decisions in the index.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn validate(req: &SearchRequest) -> Result<(), SearchError> {
+        if req.limit > MAX_LIMIT {
+            return Err(SearchError::BadValue {
+                what: "limit".into(),
+                input: req.limit.to_string(),
+                expected: format!("at most {MAX_LIMIT} hits per page; page with --offset"),
+            });
+        }
+        if req.offset > MAX_OFFSET {
+            return Err(SearchError::BadValue {
+                what: "offset".into(),
+                input: req.offset.to_string(),
+                expected: format!("at most {MAX_OFFSET}; narrow the search with filters"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Answers one request.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        let started = Instant::now();
+        Self::validate(req)?;
+        let searcher = self.reader.searcher();
+        let tree = syntax::parse(&req.query)?;
+        let mut compiler = Compiler::new(&self.fields, &searcher);
+        let main = compiler.compile(&tree)?.ok_or_else(|| {
+            SearchError::EmptyQuery(format!("'{}' has no words to search for", req.query))
+        })?;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main)];
+        let present = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        if let Some(v) = present(&req.council) {
+            clauses.push((Occur::Must, compiler.council(&v)?));
+        }
+        if let Some(v) = present(&req.outcome) {
+            clauses.push((Occur::Must, compiler.outcome(&v)?));
+        }
+        if let Some(v) = present(&req.category) {
+            clauses.push((Occur::Must, compiler.category(&v)?));
+        }
+        if let Some(v) = present(&req.cites) {
+            clauses.push((Occur::Must, compiler.cites(&v)?));
+        }
+        let since = req
+            .since
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| parse_date("--since date", s))
+            .transpose()?;
+        let until = req
+            .until
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| parse_date("--until date", s))
+            .transpose()?;
+        if since.is_some() || until.is_some() {
+            clauses.push((Occur::Must, compiler.date_range(since, until)?));
+        }
+        let query = BooleanQuery::new(clauses);
+        let patterns = std::mem::take(&mut compiler.patterns);
+        let notes = std::mem::take(&mut compiler.notes);
+
+        let facet_collector = FacetCollector {
+            fields: self.facet_fields(),
+        };
+        let (total, raw, page) = self.collect(&searcher, &query, facet_collector, req)?;
+
+        let mut highlighter = Highlighter::new(patterns);
+        let mut hits = Vec::with_capacity(page.len());
+        for (i, (score, addr)) in page.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            hits.push(self.hit(
+                &doc,
+                req.offset + i + 1,
+                score,
+                req.snippets.then_some(&mut highlighter),
+            ));
+        }
+        Ok(SearchResponse {
+            query: req.query.clone(),
+            total,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            offset: req.offset,
+            hits,
+            facets: raw.into_facets(req.facet_top),
+            notes,
+        })
+    }
+
+    /// Runs the query once, gathering count, facets and the page together.
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        facets: FacetCollector,
+        req: &SearchRequest,
+    ) -> Result<(usize, facets::RawCounts, Vec<(Score, DocAddress)>), SearchError> {
+        if req.limit == 0 {
+            let (total, raw) = searcher.search(query, &(Count, facets))?;
+            return Ok((total, raw, Vec::new()));
+        }
+        let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
+        match req.sort {
+            Sort::Relevance => {
+                let (total, raw, page) =
+                    searcher.search(query, &(Count, facets, top.order_by_score()))?;
+                Ok((total, raw, page))
+            }
+            Sort::Newest | Sort::Oldest => {
+                let order = if req.sort == Sort::Newest {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let date_field = self
+                    .fields
+                    .schema
+                    .get_field_name(self.fields.date)
+                    .to_string();
+                let by_date = top.order_by_fast_field::<tantivy::DateTime>(date_field, order);
+                let (total, raw, page) = searcher.search(query, &(Count, facets, by_date))?;
+                Ok((
+                    total,
+                    raw,
+                    page.into_iter().map(|(_, addr)| (0.0, addr)).collect(),
+                ))
+            }
+        }
+    }
+
+    fn facet_fields(&self) -> FacetFields {
+        let name = |f| self.fields.schema.get_field_name(f).to_string();
+        FacetFields {
+            outcome: name(self.fields.outcome),
+            category: name(self.fields.category),
+            authority: name(self.fields.authority),
+            citation: name(self.fields.citation),
+            year: name(self.fields.year),
+        }
+    }
+
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        rank: usize,
+        score: Score,
+        highlighter: Option<&mut Highlighter>,
+    ) -> Hit {
+        let text_of = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let date = doc
+            .get_first(self.fields.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(schema::civil_date)
+            .map(|d| d.to_string());
+        let snippets = match (highlighter, text_of(self.fields.text.exact)) {
+            (Some(h), Some(text)) => h.snippets(&text, SNIPPETS_PER_HIT),
+            _ => Vec::new(),
+        };
+        Hit {
+            rank,
+            score,
+            case_ref: text_of(self.fields.case_ref_display),
+            authority: text_of(self.fields.authority),
+            category: text_of(self.fields.category),
+            outcome: text_of(self.fields.outcome),
+            decision_date: date,
+            path: text_of(self.fields.path).unwrap_or_default(),
+            snippets,
+        }
+    }
+
+    /// Every decision with this case reference (any published spelling),
+    /// re-parsed from its stored text. Usually one; more when two files
+    /// carry the same reference.
+    pub fn decisions_by_ref(&self, case_ref: &str) -> Result<Vec<Decision>, SearchError> {
+        let norm = crate::caseref::normalise(case_ref).ok_or_else(|| SearchError::BadValue {
+            what: "case reference".into(),
+            input: case_ref.into(),
+            expected: "a reference like 23 018 551, 23018551 or 23-018-551".into(),
+        })?;
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.case_ref, &norm),
+            IndexRecordOption::Basic,
+        );
+        let addrs = searcher.search(&query, &TopDocs::with_limit(100).order_by_score())?;
+        let mut out = Vec::new();
+        for (_, addr) in addrs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let get = |f| {
+                doc.get_first(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            if let Ok(d) = crate::parse::parse(&get(self.fields.text.exact), &get(self.fields.path))
+            {
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,342 @@
+//! Highlighted snippets: where in a decision the query matched, shown as up
+//! to three short fragments with each match as **one** span.
+//!
+//! tantivy's own snippet generator highlights single terms, so a phrase such
+//! as "ICO is better placed" would come back as four separate marks (and
+//! `is` would be marked wherever it stands). Here the text is re-tokenized
+//! with the very analyzers used for indexing, the query's phrases are found
+//! as token sequences, and each occurrence is one span from its first word
+//! to its last. Unquoted words are matched on their stems, as in the index.
+
+use crate::tokenizer::{self, Word};
+use serde::{Deserialize, Serialize};
+use tantivy::tokenizer::TextAnalyzer;
+
+/// Bytes of text a fragment aims for.
+const FRAGMENT_BYTES: usize = 220;
+/// Bytes of context before the first match in a fragment.
+const LEAD_BYTES: usize = 70;
+
+/// What to highlight: from the positive parts of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pattern {
+    /// Normalised words in order, up to `slop` extra positions apart.
+    Phrase { words: Vec<String>, slop: u32 },
+    /// A stemmed word.
+    Stem(String),
+}
+
+/// One fragment of text with byte ranges to highlight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snippet {
+    /// The fragment, white space collapsed and list markers removed.
+    pub text: String,
+    /// Byte ranges `[start, end)` into `text`, in order, not overlapping.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// Reusable highlighter: holds the analyzers and the query's patterns.
+#[derive(Clone)]
+pub struct Highlighter {
+    patterns: Vec<Pattern>,
+    exact: TextAnalyzer,
+    stemmed: TextAnalyzer,
+}
+
+/// A match in the original text: byte range and which pattern it is.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    pattern: usize,
+}
+
+impl Highlighter {
+    pub fn new(patterns: Vec<Pattern>) -> Highlighter {
+        Highlighter {
+            patterns,
+            exact: tokenizer::exact(),
+            stemmed: tokenizer::stemmed(),
+        }
+    }
+
+    /// Up to `max` fragments of `text`, best first by number of distinct
+    /// patterns matched, then shown in text order. With no match, the start
+    /// of the summary (or of the text) without highlights.
+    pub fn snippets(&mut self, text: &str, max: usize) -> Vec<Snippet> {
+        let spans = self.find(text);
+        if spans.is_empty() {
+            let start = text.find("Summary:").map_or(0, |i| i + "Summary:".len());
+            let end = snap_end(text, start + FRAGMENT_BYTES);
+            return vec![render(text, start, end, &[])];
+        }
+        let mut chosen: Vec<(usize, usize)> = Vec::new();
+        let mut candidates: Vec<(usize, usize, usize, usize)> = Vec::new(); // (score, start, end, first)
+        for (i, s) in spans.iter().enumerate() {
+            let start = snap_start(text, s.start.saturating_sub(LEAD_BYTES), s.start);
+            let end = snap_end(text, (start + FRAGMENT_BYTES).max(s.end));
+            let mut seen = vec![false; self.patterns.len()];
+            let mut hits = 0;
+            for t in &spans[i..] {
+                if t.end > end {
+                    break;
+                }
+                seen[t.pattern] = true;
+                hits += 1;
+            }
+            let distinct = seen.iter().filter(|&&b| b).count();
+            candidates.push((distinct * 100 + hits.min(99), start, end, i));
+        }
+        candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.3.cmp(&b.3)));
+        for (_, start, end, _) in candidates {
+            if chosen.len() >= max {
+                break;
+            }
+            if chosen.iter().all(|&(s, e)| end <= s || start >= e) {
+                chosen.push((start, end));
+            }
+        }
+        chosen.sort();
+        chosen
+            .into_iter()
+            .map(|(start, end)| {
+                let inside: Vec<(usize, usize)> = spans
+                    .iter()
+                    .filter(|s| s.start >= start && s.end <= end)
+                    .map(|s| (s.start, s.end))
+                    .collect();
+                render(text, start, end, &inside)
+            })
+            .collect()
+    }
+
+    /// Every match of every pattern, merged where they overlap, in order.
+    fn find(&mut self, text: &str) -> Vec<Span> {
+        if self.patterns.is_empty() {
+            return Vec::new();
+        }
+        let exact = tokenizer::words(&mut self.exact, text);
+        let need_stems = self.patterns.iter().any(|p| matches!(p, Pattern::Stem(_)));
+        let stems: Vec<Word> = if need_stems {
+            tokenizer::words(&mut self.stemmed, text)
+        } else {
+            Vec::new()
+        };
+        let mut spans = Vec::new();
+        for (pi, pattern) in self.patterns.iter().enumerate() {
+            match pattern {
+                Pattern::Stem(stem) => {
+                    spans.extend(stems.iter().filter(|w| &w.text == stem).map(|w| Span {
+                        start: w.start,
+                        end: w.end,
+                        pattern: pi,
+                    }))
+                }
+                Pattern::Phrase { words, slop } => {
+                    find_phrase(&exact, words, *slop as usize, pi, &mut spans)
+                }
+            }
+        }
+        spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+        for s in spans {
+            match merged.last_mut() {
+                Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+                _ => merged.push(s),
+            }
+        }
+        merged
+    }
+}
+
+/// Occurrences of `words` in `tokens`: each next word within `slop` extra
+/// positions of the previous one.
+fn find_phrase(
+    tokens: &[Word],
+    words: &[String],
+    slop: usize,
+    pattern: usize,
+    out: &mut Vec<Span>,
+) {
+    let Some(first) = words.first() else { return };
+    for (i, t) in tokens.iter().enumerate() {
+        if &t.text != first {
+            continue;
+        }
+        let mut at = i;
+        let mut ok = true;
+        for w in &words[1..] {
+            let window = tokens.iter().enumerate().skip(at + 1).take(slop + 1);
+            match window.into_iter().find(|(_, t)| &t.text == w) {
+                Some((j, _)) => at = j,
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok {
+            out.push(Span {
+                start: t.start,
+                end: tokens[at].end,
+                pattern,
+            });
+        }
+    }
+}
+
+/// A fragment start at or after `min`, at a word or line start, not after `limit`.
+fn snap_start(text: &str, min: usize, limit: usize) -> usize {
+    if min == 0 {
+        return 0;
+    }
+    let region = &text[..limit];
+    if let Some(nl) = region[..].rfind('\n').filter(|&p| p + 1 >= min) {
+        return nl + 1;
+    }
+    let mut i = min;
+    while i < limit && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    match text[i..limit].find(char::is_whitespace) {
+        Some(p) => {
+            let s = i + p;
+            s + text[s..].chars().next().map_or(0, char::len_utf8)
+        }
+        None => i,
+    }
+}
+
+/// A fragment end at or after `want`, at the end of a word.
+fn snap_end(text: &str, want: usize) -> usize {
+    if want >= text.len() {
+        return text.len();
+    }
+    let mut i = want;
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    text[i..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |p| i + p)
+}
+
+/// Copies `text[start..end]`, collapsing white space and dropping the `- `
+/// list markers at line starts, and moves the highlight ranges along.
+fn render(text: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> Snippet {
+    let slice = &text[start..end];
+    let mut out = String::with_capacity(slice.len());
+    let mut map = vec![0usize; slice.len() + 1];
+    let mut at_line_start = start == 0 || text[..start].ends_with('\n');
+    let mut pending_space = false;
+    let mut chars = slice.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        map[i] = out.len() + usize::from(pending_space && !out.is_empty());
+        if c == '\n' || c == '\r' {
+            at_line_start = true;
+            pending_space = true;
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if at_line_start && c == '-' && chars.peek().is_some_and(|(_, n)| *n == ' ') {
+            at_line_start = false;
+            pending_space = true;
+            continue;
+        }
+        at_line_start = false;
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        map[i] = out.len();
+        out.push(c);
+        for k in 1..c.len_utf8() {
+            map[i + k] = out.len();
+        }
+    }
+    map[slice.len()] = out.len();
+    let highlights = spans
+        .iter()
+        .map(|&(s, e)| [map[s - start], map[e - start].max(map[s - start])])
+        .map(|[s, e]| {
+            // A range must end where its last character ends, not after a collapsed space.
+            let e = out[..e].trim_end().len().max(s);
+            [s, e]
+        })
+        .collect();
+    Snippet {
+        text: out,
+        highlights,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn phrase(s: &str) -> Pattern {
+        Pattern::Phrase {
+            words: s.split(' ').map(String::from).collect(),
+            slop: 0,
+        }
+    }
+
+    fn marked(s: &Snippet) -> Vec<&str> {
+        s.highlights.iter().map(|[a, b]| &s.text[*a..*b]).collect()
+    }
+
+    #[test]
+    fn a_phrase_is_one_span() {
+        let text = "Intro.\n- We will not investigate because the ICO is better placed to consider it.\nEnd";
+        let mut h = Highlighter::new(vec![phrase("ico is better placed")]);
+        let s = h.snippets(text, 3);
+        assert_eq!(s.len(), 1);
+        assert_eq!(marked(&s[0]), ["ICO is better placed"]);
+        assert!(!s[0].text.contains("\n"));
+        assert!(!s[0].text.contains("- We"), "{}", s[0].text);
+    }
+
+    #[test]
+    fn curly_apostrophes_match_straight_queries() {
+        let text = "The Ombudsman’s role and powers";
+        let mut h = Highlighter::new(vec![phrase("ombudsman's role")]);
+        assert_eq!(marked(&h.snippets(text, 3)[0]), ["Ombudsman’s role"]);
+    }
+
+    #[test]
+    fn stems_and_multiple_fragments() {
+        let mut text = String::from("Her complaints were many.");
+        text.push_str(&" filler".repeat(100));
+        text.push_str(" The complaint was late.");
+        let mut h = Highlighter::new(vec![Pattern::Stem("complaint".into())]);
+        let s = h.snippets(&text, 3);
+        assert_eq!(s.len(), 2);
+        assert_eq!(marked(&s[0]), ["complaints"]);
+        assert_eq!(marked(&s[1]), ["complaint"]);
+    }
+
+    #[test]
+    fn no_match_shows_the_summary() {
+        let text = "Title (23 018 551)\nSummary: We will not investigate.\nMore";
+        let s = Highlighter::new(vec![]).snippets(text, 3);
+        assert!(s[0].text.starts_with("We will not investigate"));
+        assert!(s[0].highlights.is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn highlights_lie_inside_text(text in "[a-c ’'\n-]{0,300}", w in "[a-c]{1,2}") {
+            let mut h = Highlighter::new(vec![phrase(&w), Pattern::Stem(w.clone())]);
+            for s in h.snippets(&text, 3) {
+                for [a, b] in &s.highlights {
+                    prop_assert!(a <= b && *b <= s.text.len());
+                    prop_assert!(s.text.is_char_boundary(*a) && s.text.is_char_boundary(*b));
+                }
+            }
+        }
+    }
+}
