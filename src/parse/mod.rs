@@ -6,16 +6,37 @@
 //! `Back to top`, `Print this page`, cookie text). Both give the same
 //! fields. Steps:
 //!
-//! 1. [`page`]: split lines (LF/CRLF), find where the decision starts (title,
+//! 1. `page`: split lines (LF/CRLF), find where the decision starts (title,
 //!    bare-reference title with header fields, or the final-decision line)
 //!    and cut page furniture; the rest is `full_text`, otherwise unchanged.
-//! 2. [`items`]: normalise lines into paragraphs/list items/bare lines.
-//! 3. [`header`]: title, `Category`/`Decision`/`Decision date`, the
+//! 2. `items`: normalise lines into paragraphs/list items/bare lines.
+//! 3. `header`: title, `Category`/`Decision`/`Decision date`, the
 //!    `The Ombudsman's final decision:` line and `Summary:`.
-//! 4. [`sections`]: headings, section bodies and the closing line.
-//! 5. [`amount`] and [`crate::citation`] over `full_text`.
+//! 4. `sections`: headings, section bodies and the closing line.
+//! 5. `amount` and [`crate::citation`] over `full_text`.
 //!
 //! Submodules: `date` (header/listing dates), `amount` (sums of money).
+//!
+//! Choices worth knowing:
+//! - Section bodies: one item per line, markers (`- `, `1.`, `•`) stripped,
+//!   `Back to top` and blank lines dropped, indented wrapped lines joined
+//!   with a space (see `items`). `reasons` includes the heading lines of
+//!   the sections it spans; `complaint` includes the heading of a
+//!   `What I have investigated` section, but not `The complaint` itself.
+//! - `What I have (and have not) investigated` goes to `complaint` when it
+//!   comes before the role-and-powers section, else to `reasons`
+//!   (as documented on [`Decision::complaint`]).
+//! - Text between the summary and the first heading goes to the start of
+//!   `reasons`.
+//! - Summary form (no final-decision line, no `Summary:`): the description
+//!   paragraph after the header fields is the `summary`; the `The complaint`
+//!   section (outcome sentence, remedy, `Ombudsman satisfied…` line) goes to
+//!   `reasons` with its heading; `complaint` stays `None`.
+//! - A repeated closing line (once with `’`, once with `'`) is kept once:
+//!   the last one with the straight apostrophe, else the first. The closing
+//!   pattern also accepts `Ombudsmen` and a final full stop.
+//! - Header fields: the first of each kind wins; an unparsable date gives
+//!   `decision_date: None` without rejecting the decision.
 
 mod amount;
 mod date;

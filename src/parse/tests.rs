@@ -665,3 +665,33 @@ proptest! {
         }
     }
 }
+
+/// Timing probe, not an assertion: `cargo test --lib perf_probe -- --ignored
+/// --nocapture`. Shows that large or degenerate inputs stay linear.
+#[test]
+#[ignore]
+fn perf_probe() {
+    let t = std::time::Instant::now();
+    for _ in 0..2000 {
+        let _ = parse(SEED_PAGE, "p");
+        let _ = parse(FULL, "p");
+    }
+    eprintln!("4000 parses: {:?}", t.elapsed());
+    let big: String = std::iter::repeat_n(SEED_PAGE, 300).collect();
+    let t = std::time::Instant::now();
+    let d = parse(&big, "p");
+    eprintln!("{} bytes: {:?} ok={}", big.len(), t.elapsed(), d.is_ok());
+    let big: String = std::iter::repeat_n(format!("{SEED}\n"), 300).collect();
+    let t = std::time::Instant::now();
+    let d = parse(&big, "p");
+    eprintln!(
+        "plain {} bytes: {:?} ok={}",
+        big.len(),
+        t.elapsed(),
+        d.is_ok()
+    );
+    let big: String = std::iter::repeat_n("The complaint\n", 100_000).collect();
+    let t = std::time::Instant::now();
+    let d = parse(&format!("X (23 018 551)\n{big}"), "p");
+    eprintln!("headings: {:?} ok={}", t.elapsed(), d.is_ok());
+}
