@@ -22,12 +22,12 @@ pub enum IndexError {
     Outdated(PathBuf),
     #[error("another ombudsearch process is writing the index in {0}; wait for it to finish")]
     Locked(PathBuf),
-    #[error("cannot use index folder {path}: {source}")]
+    #[error("cannot use index folder {path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("index error: {0}")]
+    #[error("index error")]
     Tantivy(#[from] tantivy::TantivyError),
 }
 

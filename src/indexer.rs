@@ -73,7 +73,7 @@ impl IndexSummary {
 /// Failures that stop a run (a bad file never does).
 #[derive(Debug, thiserror::Error)]
 pub enum IndexerError {
-    #[error("cannot read corpus folder {path}: {source}")]
+    #[error("cannot read corpus folder {path}")]
     Corpus {
         path: PathBuf,
         source: std::io::Error,

@@ -162,7 +162,7 @@ pub struct SearchResponse {
 /// Why a search could not be answered.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
-    #[error("bad query: {0}")]
+    #[error("bad query")]
     Syntax(#[from] syntax::SyntaxError),
     #[error("unknown field '{name}:'; fields are {fields} (to search for the text, put it in quotes)", fields = compile::QUERY_FIELDS)]
     UnknownField { name: String },
@@ -182,7 +182,7 @@ pub enum SearchError {
     EmptyQuery(String),
     #[error(transparent)]
     Index(#[from] IndexError),
-    #[error("search failed: {0}")]
+    #[error("search failed")]
     Tantivy(#[from] tantivy::TantivyError),
 }
 

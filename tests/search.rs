@@ -1,0 +1,179 @@
+//! Searching the bundled corpus through the real binary: phrases, ranking,
+//! highlighting, references, filters, sorting, paging, output formats.
+
+mod common;
+use common::{env, highlighted, refs, run, search, total};
+
+const SEED: &str = "23 018 551";
+
+#[test]
+fn exact_phrase_finds_the_seed_highlighted_as_one_span() {
+    let v = search(&["\"ICO is better placed\""]);
+    assert!(refs(&v).contains(&SEED.to_string()), "{v}");
+    let marks = highlighted(&v, SEED);
+    assert!(!marks.is_empty());
+    assert!(marks.iter().all(|m| m == "ICO is better placed"), "{marks:?}");
+    // Each hit has at most three fragments.
+    for h in v["hits"].as_array().unwrap() {
+        assert!(h["snippets"].as_array().unwrap().len() <= 3);
+    }
+}
+
+#[test]
+fn phrases_ignore_case_and_apostrophe_style() {
+    let base = search(&["\"ICO is better placed\""]);
+    let upper = search(&["\"ico IS better placed\""]);
+    assert_eq!(refs(&base), refs(&upper));
+    // The seed writes "Ombudsman’s Assessment Code" with a curly apostrophe.
+    let straight = search(&["\"Ombudsman's Assessment Code\""]);
+    let curly = search(&["\"Ombudsman’s Assessment Code\""]);
+    assert!(refs(&straight).contains(&SEED.to_string()));
+    assert_eq!(total(&straight), total(&curly));
+    // And the other way: the header line "The Ombudsman's final decision" is straight.
+    let v = search(&["\"The Ombudsman’s final decision\"", "--limit", "100"]);
+    assert!(refs(&v).contains(&SEED.to_string()));
+}
+
+#[test]
+fn a_phrase_is_not_just_its_words() {
+    let words = total(&search(&["ICO better placed"]));
+    let phrase = total(&search(&["\"ICO is better placed\""]));
+    assert!(words >= phrase);
+    let shuffled = search(&["\"placed better is ICO\""]);
+    assert_eq!(total(&shuffled), 0);
+}
+
+#[test]
+fn unquoted_words_match_stems_quoted_words_do_not() {
+    let stem = total(&search(&["complaints"]));
+    let exact_plural = total(&search(&["\"complaints\""]));
+    assert!(stem > exact_plural, "stemmed {stem} vs exact {exact_plural}");
+}
+
+#[test]
+fn every_reference_spelling_finds_the_same_decision() {
+    for q in ["23 018 551", "23018551", "23-018-551", "ref:23018551"] {
+        let v = search(&[q]);
+        assert_eq!(refs(&v).first().map(String::as_str), Some(SEED), "{q}: {v}");
+    }
+}
+
+#[test]
+fn boolean_operators() {
+    let a = total(&search(&["safeguarding"]));
+    let b = total(&search(&["homelessness"]));
+    let both = total(&search(&["safeguarding homelessness"]));
+    let either = total(&search(&["safeguarding OR homelessness"]));
+    let a_not_b = total(&search(&["safeguarding -homelessness"]));
+    let a_not_b2 = total(&search(&["safeguarding NOT homelessness"]));
+    assert_eq!(either, a + b - both);
+    assert_eq!(a_not_b, a - both);
+    assert_eq!(a_not_b, a_not_b2);
+    let grouped = total(&search(&["(safeguarding OR homelessness) -homelessness"]));
+    assert_eq!(grouped, a_not_b);
+}
+
+#[test]
+fn summary_and_final_decision_rank_above_body_mentions() {
+    // The seed says "ICO is better placed" in its final decision.
+    let v = search(&["final:\"ICO is better placed\""]);
+    assert!(refs(&v).contains(&SEED.to_string()));
+}
+
+#[test]
+fn sorting_and_paging() {
+    let newest = search(&["", "--sort", "newest", "--limit", "1000"]);
+    let dates: Vec<String> = newest["hits"].as_array().unwrap().iter().filter_map(|h| h["decision_date"].as_str().map(String::from)).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    let oldest = search(&["", "--sort", "oldest", "--limit", "1"]);
+    assert_eq!(oldest["hits"][0]["decision_date"], *dates.last().unwrap());
+    let all = refs(&search(&["complaint", "--limit", "1000"]));
+    let page2 = search(&["complaint", "--limit", "5", "--offset", "5"]);
+    assert_eq!(refs(&page2), all[5..10.min(all.len())]);
+    assert_eq!(page2["hits"][0]["rank"], 6);
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let v = search(&["\"ICO is better placed\""]);
+    for key in ["query", "total", "took_ms", "hits", "facets"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let hit = &v["hits"][0];
+    for key in ["rank", "score", "case_ref", "authority", "category", "outcome", "decision_date", "path", "snippets"] {
+        assert!(hit.get(key).is_some(), "hit missing {key}");
+    }
+    for key in ["outcome", "category", "authority", "year", "citation"] {
+        assert!(v["facets"][key].is_array(), "facets missing {key}");
+    }
+    let seed = v["hits"].as_array().unwrap().iter().find(|h| h["case_ref"] == SEED).unwrap();
+    assert_eq!(seed["authority"], "Cambridgeshire County Council");
+    assert_eq!(seed["category"], "Children's care services > Other");
+    assert_eq!(seed["outcome"], "Closed after initial enquiries");
+    assert_eq!(seed["decision_date"], "2024-10-31");
+}
+
+#[test]
+fn text_and_csv_output() {
+    let out = run("search", &["\"ICO is better placed\""]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("[ICO is better placed]"), "{text}");
+    assert!(text.contains("Cambridgeshire County Council (23 018 551)"));
+    let out = run("search", &["\"ICO is better placed\"", "--format", "csv"]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("rank,score,case_ref,authority,category,outcome,decision_date,path,snippet"));
+    assert!(csv.contains("23 018 551"));
+}
+
+#[test]
+fn malformed_queries_exit_2_with_a_clear_message() {
+    for (q, says) in [
+        ("\"ICO is better", "unbalanced quote"),
+        ("(council", "unbalanced parenthesis"),
+        ("council)", "unbalanced parenthesis"),
+        ("colour:blue", "unknown field 'colour:'"),
+        ("OR", "OR"),
+        ("*", "wildcard"),
+    ] {
+        let out = run("search", &[q]);
+        assert_eq!(out.status.code(), Some(2), "{q}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{q}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    for args in [
+        ["x", "--since", "31/10/2024"],
+        ["x", "--until", "2024-13-01"],
+        ["x", "--limit", "1000000"],
+        ["x", "--council", "Atlantis"],
+        ["x", "--outcome", "dismissed"],
+        ["x", "--category", "Astronomy"],
+    ] {
+        let out = run("search", &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn first_search_builds_a_missing_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let out = common::bin()
+        .args(["search", "\"ICO is better placed\"", "--format", "json", "--corpus"])
+        .arg(&env().corpus)
+        .arg("--index")
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(refs(&v).contains(&SEED.to_string()));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("building it"));
+    // A search with no index and no corpus is an error, not a panic.
+    let out = common::bin().args(["search", "x", "--corpus", "/nonexistent", "--index"]).arg(dir.path().join("none")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no index"));
+}
