@@ -28,7 +28,8 @@
 //!    running text the Act may come last (`s.202 of the Housing Act 1996`,
 //!    preferred), straight before (`LGA 1974 s24A(6)`, `Care Act 2014,
 //!    section 42`) or straight after with only spaces between
-//!    (`s.26B(2) LGA 1974`).
+//!    (`s.26B(2) LGA 1974`). `of the 1996 Act` names the latest earlier
+//!    mention of an Act of that year (or the 1974 Act for `1974`).
 //!    Otherwise a section takes the nearest Act in the same sentence (before
 //!    it, else after it), but the Local Government Act 1974 is never lent
 //!    this way to a section used as an adjective (`section 21 notice`,
@@ -57,6 +58,11 @@
 //! Tolerated defects: unclosed brackets (the parenthesis runs to the end of
 //! the line), no space before `(`, `33ZA,as amended`, citation paragraphs
 //! standing alone, curly apostrophes, NBSP, CRLF.
+//!
+//! Not handled: ranges (`sections 34A to 34T`, `ss.26-28`), `subsection
+//! (3)` and `sub-section 4`, `Article 8`, `the Act` (left to the sentence
+//! rule), yearless Acts other than the Local Government Act, and citations
+//! that wrap onto a second line.
 //!
 //! Cost: two regex passes over the text (Act names, provision heads) and one
 //! scan of each line that holds a match.
