@@ -163,9 +163,7 @@ fn trim_leading(name: &str) -> Option<usize> {
     let mut cut = comma_cut(name);
     loop {
         let rest = &name[cut..];
-        let word_len = rest
-            .find([' ', '\t', '\u{a0}'])
-            .unwrap_or(rest.len());
+        let word_len = rest.find([' ', '\t', '\u{a0}']).unwrap_or(rest.len());
         let word = rest[..word_len].trim_end_matches(',');
         let single_letter = word.len() == 1 && word.bytes().all(|b| b.is_ascii_uppercase());
         if word_len == rest.len() || !(LEADING_NOISE.contains(&word) || single_letter) {

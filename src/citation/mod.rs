@@ -25,8 +25,11 @@
 //! # Mapping rules (FORMAT.md §7)
 //!
 //! 1. A parenthesis naming an Act sets the Act for every provision in it; in
-//!    running text the Act may come last (`s.202 of the Housing Act 1996`) or
-//!    straight before (`LGA 1974 s24A(6)`, `Care Act 2014, section 42`).
+//!    running text the Act may come last (`s.202 of the Housing Act 1996`,
+//!    preferred), straight before (`LGA 1974 s24A(6)`, `Care Act 2014,
+//!    section 42`) or straight after with only spaces between
+//!    (`s.26B(2) LGA 1974`). `of the 1996 Act` names the latest earlier
+//!    mention of an Act of that year (or the 1974 Act for `1974`).
 //!    Otherwise a section takes the nearest Act in the same sentence (before
 //!    it, else after it), but the Local Government Act 1974 is never lent
 //!    this way to a section used as an adjective (`section 21 notice`,
@@ -56,6 +59,11 @@
 //! the line), no space before `(`, `33ZA,as amended`, citation paragraphs
 //! standing alone, curly apostrophes, NBSP, CRLF.
 //!
+//! Not handled: ranges (`sections 34A to 34T`, `ss.26-28`), `subsection
+//! (3)` and `sub-section 4`, `Article 8`, `the Act` (left to the sentence
+//! rule), yearless Acts other than the Local Government Act, and citations
+//! that wrap onto a second line.
+//!
 //! Cost: two regex passes over the text (Act names, provision heads) and one
 //! scan of each line that holds a match.
 
@@ -70,6 +78,7 @@ use acts::{ActHit, LGA_1974};
 use provisions::Run;
 use regex::Regex;
 use scope::Line;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 /// Every statutory citation in `text`, in order of appearance, one per
@@ -151,6 +160,9 @@ static YEAR_ACT_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((?:1[6-9]|20)[0-9]{2})[ \t\u{a0}]+Act(?-u:\b)").expect("valid regex")
 });
 
+/// How many earlier Act mentions `the 1996 Act` looks back through.
+const YEAR_LOOKBACK: usize = 64;
+
 /// Nouns that make `section N` an adjective (`section 21 notice`): such a
 /// section is never given the Local Government Act 1974 from its sentence.
 const ATTRIBUTIVE: &[&str] = &[
@@ -218,11 +230,12 @@ struct Context<'a> {
 
 impl Context<'_> {
     /// Emits one citation per provision of `run`.
-    fn cite_run(&mut self, run: &Run, line: &Line, line_acts: std::ops::Range<usize>) {
+    fn cite_run(&mut self, run: &Run, line: &Line, line_acts: Range<usize>) {
         let paren = line.paren_of(run.start, run.end);
         let chosen = self
             .act_after(run, line)
             .or_else(|| self.act_before(run, line_acts.clone()))
+            .or_else(|| self.act_next_to(run, line_acts.clone()))
             .or_else(|| paren.and_then(|p| self.nearest_act(run, p, line_acts.clone())))
             .or_else(|| {
                 if run.needs_act() {
@@ -260,7 +273,7 @@ impl Context<'_> {
     }
 
     /// One bare key for each Act mention on the line that gave no provision.
-    fn cite_bare_acts(&mut self, line: &Line, line_acts: std::ops::Range<usize>) {
+    fn cite_bare_acts(&mut self, line: &Line, line_acts: Range<usize>) {
         for i in line_acts {
             if self.used[i] {
                 continue;
@@ -299,6 +312,7 @@ impl Context<'_> {
         let earlier = self.acts[..i]
             .iter()
             .rev()
+            .take(YEAR_LOOKBACK)
             .find(|a| a.year == year && a.name.contains(" Act "))
             .map(|a| a.name.clone());
         let name = earlier.or_else(|| (year == 1974).then(|| LGA_1974.to_string()))?;
@@ -311,8 +325,8 @@ impl Context<'_> {
 
     /// `LGA 1974 s24A(6)`, `Care Act 2014, section 42`: an Act straight
     /// before the list, separated by nothing but spaces and punctuation.
-    fn act_before(&self, run: &Run, line_acts: std::ops::Range<usize>) -> Option<Chosen> {
-        let i = line_acts.rev().find(|&i| self.acts[i].end <= run.start)?;
+    fn act_before(&self, run: &Run, line_acts: Range<usize>) -> Option<Chosen> {
+        let i = self.last_ending_by(run.start, line_acts)?;
         let act = &self.acts[i];
         let gap = self.text.get(act.end..run.start)?;
         let gap = gap.trim_matches([' ', '\t', '\u{a0}', ',', ':', ';']);
@@ -326,30 +340,50 @@ impl Context<'_> {
         })
     }
 
+    /// `s.26B(2) LGA 1974`: an Act straight after the list, separated only
+    /// by spaces.
+    fn act_next_to(&self, run: &Run, line_acts: Range<usize>) -> Option<Chosen> {
+        let i =
+            line_acts.start + self.acts[line_acts.clone()].partition_point(|a| a.start < run.end);
+        let act = self.acts.get(i).filter(|_| i < line_acts.end)?;
+        let gap = self.text.get(run.end..act.start)?;
+        if gap.is_empty() || !gap.chars().all(|c| matches!(c, ' ' | '\t' | '\u{a0}')) {
+            return None;
+        }
+        Some(Chosen {
+            name: act.name.clone(),
+            index: Some(i),
+            span: (run.start, act.end),
+        })
+    }
+
     /// The Act nearest before the list within `scope`, else the first after.
     fn nearest_act(
         &self,
         run: &Run,
         scope: (usize, usize),
-        line_acts: std::ops::Range<usize>,
+        line_acts: Range<usize>,
     ) -> Option<Chosen> {
-        let inside =
-            line_acts.filter(|&i| scope.0 <= self.acts[i].start && self.acts[i].end <= scope.1);
-        let mut before = None;
-        let mut after = None;
-        for i in inside {
-            if self.acts[i].end <= run.start {
-                before = Some(i);
-            } else if self.acts[i].start >= run.end && after.is_none() {
-                after = Some(i);
-            }
-        }
-        let i = before.or(after)?;
+        let before = self
+            .last_ending_by(run.start, line_acts.clone())
+            .filter(|&i| self.acts[i].start >= scope.0);
+        let after = || {
+            let i = line_acts.start
+                + self.acts[line_acts.clone()].partition_point(|a| a.start < run.end);
+            (i < line_acts.end && self.acts[i].end <= scope.1).then_some(i)
+        };
+        let i = before.or_else(after)?;
         Some(Chosen {
             name: self.acts[i].name.clone(),
             index: Some(i),
             span: (run.start, run.end),
         })
+    }
+
+    /// The last Act mention in `range` that ends at or before `pos`.
+    fn last_ending_by(&self, pos: usize, range: Range<usize>) -> Option<usize> {
+        let n = self.acts[range.clone()].partition_point(|a| a.end <= pos);
+        n.checked_sub(1).map(|k| range.start + k)
     }
 
     /// `section 21 notice`: the list is followed by a noun it qualifies.

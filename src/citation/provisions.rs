@@ -123,7 +123,14 @@ fn inside_act(acts: &[ActHit], pos: usize) -> bool {
 fn parse_list(text: &str, pos: usize) -> Option<(Vec<Item>, usize)> {
     let (mut items, mut end) = parse_item(text, pos)?;
     while let Some(next) = continuation(text, end) {
-        match parse_item(text, next) {
+        let parsed = if text.as_bytes().get(next) == Some(&b'(') {
+            items
+                .last()
+                .and_then(|prev| parse_sibling(text, next, prev))
+        } else {
+            parse_item(text, next)
+        };
+        match parsed {
             Some((more, e)) if follows_list(text, e) => {
                 items.extend(more);
                 end = e;
@@ -158,7 +165,11 @@ fn continuation(text: &str, end: usize) -> Option<usize> {
         separated = true;
     }
     let j = skip_spaces(text, j);
-    (separated && text.as_bytes().get(j).is_some_and(u8::is_ascii_digit)).then_some(j)
+    let starts_item = text
+        .as_bytes()
+        .get(j)
+        .is_some_and(|&b| b.is_ascii_digit() || b == b'(');
+    (separated && starts_item).then_some(j)
 }
 
 /// A continuation item must end the list or be followed by punctuation or
@@ -178,7 +189,7 @@ fn follows_list(text: &str, end: usize) -> bool {
 /// One item at `pos`: digits, up to three capital letters, then bracketed
 /// parts. `34(B)` and `34(B)6` are read as `34B` and `34B(6)`; `34H(3 and
 /// 4)` yields two items. `None` when `pos` does not start a number, or the
-/// number runs into a word (`17th`).
+/// number runs into a word (`17th`) or a decimal (`3.4`, a policy section).
 fn parse_item(text: &str, pos: usize) -> Option<(Vec<Item>, usize)> {
     let b = text.as_bytes();
     let digits_end = pos + count(b, pos, 5, u8::is_ascii_digit);
@@ -186,7 +197,8 @@ fn parse_item(text: &str, pos: usize) -> Option<(Vec<Item>, usize)> {
         return None;
     }
     let mut i = digits_end + count(b, digits_end, 3, u8::is_ascii_uppercase);
-    if b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+    let decimal = b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit);
+    if decimal || b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
         return None;
     }
     let mut num = text[pos..i].to_string();
@@ -214,6 +226,30 @@ fn parse_item(text: &str, pos: usize) -> Option<(Vec<Item>, usize)> {
         .into_iter()
         .map(|subs| Item {
             num: num.clone(),
+            subs,
+        })
+        .collect();
+    Some((items, i))
+}
+
+/// `(b)` in `26(6)(a), (b) and (c)`: the previous item with its last
+/// bracket replaced (further brackets are appended).
+fn parse_sibling(text: &str, pos: usize, prev: &Item) -> Option<(Vec<Item>, usize)> {
+    let (_, base) = prev.subs.split_last()?;
+    let (tokens, close) = bracket(text, pos)?;
+    let mut alts = expand(vec![base.to_vec()], &tokens);
+    let mut i = close + 1;
+    while text.as_bytes().get(i) == Some(&b'(') {
+        let Some((tokens, close)) = bracket(text, i) else {
+            break;
+        };
+        alts = expand(alts, &tokens);
+        i = close + 1;
+    }
+    let items = alts
+        .into_iter()
+        .map(|subs| Item {
+            num: prev.num.clone(),
             subs,
         })
         .collect();
@@ -386,7 +422,10 @@ fn pair(schedules: &[Item], paragraphs: &[Item]) -> Vec<Provision> {
             schedules.get(i).unwrap_or(last)
         };
         let prefix = format!("Sch.{} para.", item_text(sch, &sch.subs));
-        out.push(provision(&prefix, para));
+        out.push(Provision {
+            alias: None,
+            ..provision(&prefix, para)
+        });
     }
     for sch in schedules.iter().skip(paragraphs.len().max(1)) {
         out.push(render(Kind::Schedule, sch));
@@ -402,11 +441,15 @@ fn render(kind: Kind, item: &Item) -> Provision {
         Kind::Part => "Pt.",
         Kind::Regulation => "reg.",
     };
-    provision(prefix, item)
+    let mut p = provision(prefix, item);
+    if kind != Kind::Section {
+        p.alias = None;
+    }
+    p
 }
 
 /// `prefix` + item, with the roman/arabic alias of a first-level `(i)`–`(iv)`
-/// or `(1)`–`(4)`.
+/// or `(1)`–`(4)` (kept for sections only, by [`render`]).
 fn provision(prefix: &str, item: &Item) -> Provision {
     let key = format!("{prefix}{}", item_text(item, &item.subs));
     let alias = item.subs.first().and_then(|first| {

@@ -131,6 +131,29 @@ fn lower_case_letters_are_subsections() {
 }
 
 #[test]
+fn bracket_only_list_items() {
+    let text = "Section 26(6)(a), (b) and (c) of the Local Government Act 1974 apply.";
+    assert_eq!(keys(text), lga(&["s.26(6)(a)", "s.26(6)(b)", "s.26(6)(c)"]));
+    assert_eq!(
+        keys("(Local Government Act 1974, section 26(1) and (2))"),
+        lga(&["s.26(1)", "s.26(2)"])
+    );
+}
+
+#[test]
+fn act_straight_after_provision() {
+    assert_eq!(keys("See s.26B(2) LGA 1974."), lga(&["s.26B(2)"]));
+}
+
+#[test]
+fn aliases_only_for_sections() {
+    let found = extract("The SEND Regulations 2014, regulation 44(2) apply.");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].key, "SEND Regulations 2014 reg.44(2)");
+    assert!(found[0].aliases.is_empty());
+}
+
+#[test]
 fn part_without_year_is_1974() {
     let text = "We cannot investigate under Part 3A of the Local Government Act.";
     let found = extract(text);
@@ -284,6 +307,15 @@ fn decision_paragraph_numbers_are_not_citations() {
     );
     assert!(extract("Ms X has 2 sons and paid £1,250 on 3 May 2024.").is_empty());
     assert!(extract("Mrs X’s 3 children.").is_empty());
+}
+
+#[test]
+fn decimal_section_numbers_are_documents_not_statutes() {
+    assert_eq!(
+        keys("Section 3.4 of the policy and the Care Act 2014 say so."),
+        ["Care Act 2014"]
+    );
+    assert!(extract("(Homelessness Code of Guidance, paragraph 15.3)").is_empty());
 }
 
 #[test]
