@@ -338,6 +338,13 @@ impl<'a> Compiler<'a> {
 
     pub fn council(&mut self, value: &str) -> Result<Q, SearchError> {
         let names = filter::resolve_authority(value, &self.vocabulary(self.fields.authority)?)?;
+        if names.len() > 1 {
+            self.notes.push(format!(
+                "council '{value}' matched {}: {}",
+                names.len(),
+                names.join("; ")
+            ));
+        }
         Ok(Self::terms_of(self.fields.authority, &names))
     }
 

@@ -81,10 +81,12 @@ fn unknown(kind: &'static str, input: &str, known: &BTreeSet<String>) -> SearchE
     }
 }
 
-/// Authorities meant by `input`: an exact name (ignoring case and
-/// punctuation); else every name containing all of the input's words; else
-/// every name with words starting with them (`cambridge` →
-/// `Cambridgeshire County Council`).
+/// Authorities meant by `input`, trying in turn: an exact name (ignoring
+/// case and punctuation); names that start with the input's words
+/// (`cambridgeshire` → `Cambridgeshire County Council`, not `South
+/// Cambridgeshire District Council`); names containing all of them
+/// (`camden` → `London Borough of Camden`); names with words starting with
+/// them (`wigst` → `Oadby & Wigston Borough Council`).
 pub fn resolve_authority(
     input: &str,
     known: &BTreeSet<String>,
@@ -107,6 +109,10 @@ pub fn resolve_authority(
     let exact = pick(&|name: &[&str]| name == wanted.as_slice());
     if !exact.is_empty() {
         return Ok(exact);
+    }
+    let leading = pick(&|name: &[&str]| name.starts_with(&wanted));
+    if !leading.is_empty() {
+        return Ok(leading);
     }
     let whole = pick(&|name: &[&str]| wanted.iter().all(|w| name.contains(w)));
     if !whole.is_empty() {
@@ -259,7 +265,18 @@ mod tests {
             "Cambridge City Council",
             "Leeds City Council",
             "Oadby & Wigston Borough Council",
+            "South Cambridgeshire District Council",
+            "London Borough of Camden",
         ]);
+        assert_eq!(
+            resolve_authority("south cambridgeshire", &known).unwrap(),
+            ["South Cambridgeshire District Council"]
+        );
+        assert_eq!(
+            resolve_authority("camden", &known).unwrap(),
+            ["London Borough of Camden"]
+        );
+        assert_eq!(resolve_authority("council", &known).unwrap().len(), 5);
         assert_eq!(
             resolve_authority("cambridgeshire", &known).unwrap(),
             ["Cambridgeshire County Council"]

@@ -41,7 +41,13 @@ pub fn env() -> &'static Env {
         copy_dir(&repo().join("corpus"), &corpus);
         copy_dir(&repo().join("tests/fixtures/bad"), &corpus.join("bad"));
         let index = dir.path().join("index");
-        let out = bin().args(["index", "--corpus"]).arg(&corpus).arg("--index").arg(&index).output().unwrap();
+        let out = bin()
+            .args(["index", "--corpus"])
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index)
+            .output()
+            .unwrap();
         Env {
             _dir: dir,
             corpus,
@@ -58,7 +64,13 @@ pub fn bin() -> Command {
 
 /// Runs `ombudsearch <cmd> <args> --index <shared index>`.
 pub fn run(cmd: &str, args: &[&str]) -> std::process::Output {
-    bin().arg(cmd).args(args).arg("--index").arg(&env().index).output().unwrap()
+    bin()
+        .arg(cmd)
+        .args(args)
+        .arg("--index")
+        .arg(&env().index)
+        .output()
+        .unwrap()
 }
 
 /// `search ARGS --format json`, parsed; panics unless it exits 0.
@@ -66,13 +78,22 @@ pub fn search(args: &[&str]) -> Value {
     let mut all = args.to_vec();
     all.extend(["--format", "json"]);
     let out = run("search", &all);
-    assert!(out.status.success(), "search {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "search {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// Case references of a JSON answer's hits.
 pub fn refs(v: &Value) -> Vec<String> {
-    v["hits"].as_array().unwrap().iter().map(|h| h["case_ref"].as_str().unwrap_or("").to_string()).collect()
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["case_ref"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 pub fn total(v: &Value) -> u64 {
@@ -81,12 +102,20 @@ pub fn total(v: &Value) -> u64 {
 
 /// The highlighted strings of every snippet of the hit with `case_ref`.
 pub fn highlighted(v: &Value, case_ref: &str) -> Vec<String> {
-    let hit = v["hits"].as_array().unwrap().iter().find(|h| h["case_ref"] == case_ref).expect("hit present");
+    let hit = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["case_ref"] == case_ref)
+        .expect("hit present");
     let mut out = Vec::new();
     for s in hit["snippets"].as_array().unwrap() {
         let text = s["text"].as_str().unwrap();
         for r in s["highlights"].as_array().unwrap() {
-            let (a, b) = (r[0].as_u64().unwrap() as usize, r[1].as_u64().unwrap() as usize);
+            let (a, b) = (
+                r[0].as_u64().unwrap() as usize,
+                r[1].as_u64().unwrap() as usize,
+            );
             out.push(text[a..b].to_string());
         }
     }

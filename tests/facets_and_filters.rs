@@ -1,0 +1,278 @@
+//! Facet counts and filters, checked against counts computed independently
+//! by parsing every corpus file with the library's parser.
+
+mod common;
+use common::{env, run, search, total};
+use ombudsearch::decision::Decision;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Every decision of the bundled corpus, parsed directly.
+fn parsed() -> Vec<Decision> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(&env().corpus) {
+        let path = entry.unwrap().into_path();
+        if !path.is_file() {
+            continue;
+        }
+        let Ok(text) = ombudsearch::corpus::read_text(&path, 1 << 24) else {
+            continue;
+        };
+        if let Ok(d) = ombudsearch::parse::parse(&text, &path.to_string_lossy()) {
+            out.push(d);
+        }
+    }
+    assert!(
+        out.len() >= 41,
+        "bundled corpus has {} decisions",
+        out.len()
+    );
+    out
+}
+
+fn tally<'a>(values: impl Iterator<Item = String>) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    for v in values {
+        *m.entry(v).or_default() += 1;
+    }
+    m
+}
+
+/// A facet list (with category children flattened) as a map.
+fn as_map(list: &Value) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    for item in list.as_array().unwrap() {
+        m.insert(
+            item["value"].as_str().unwrap().to_string(),
+            item["count"].as_u64().unwrap(),
+        );
+        for child in item
+            .get("children")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            m.insert(
+                child["value"].as_str().unwrap().to_string(),
+                child["count"].as_u64().unwrap(),
+            );
+        }
+    }
+    m
+}
+
+fn facet(field: &str, extra: &[&str]) -> BTreeMap<String, u64> {
+    let mut args = vec![field, "--format", "json"];
+    args.extend(extra);
+    let out = run("facets", &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    as_map(&serde_json::from_slice(&out.stdout).unwrap())
+}
+
+fn expected_facets(ds: &[&Decision]) -> [BTreeMap<String, u64>; 5] {
+    let mut category = tally(
+        ds.iter()
+            .filter_map(|d| d.category.as_ref().map(|c| c.top.clone())),
+    );
+    category.extend(tally(ds.iter().filter_map(|d| {
+        d.category
+            .as_ref()
+            .filter(|c| c.sub.is_some())
+            .map(|c| c.display())
+    })));
+    [
+        tally(
+            ds.iter()
+                .filter_map(|d| d.outcome.as_ref().map(|o| o.label().to_string())),
+        ),
+        category,
+        tally(ds.iter().filter_map(|d| d.authority.clone())),
+        tally(
+            ds.iter()
+                .filter_map(|d| d.decision_date.map(|x| x.year().to_string())),
+        ),
+        tally(ds.iter().flat_map(|d| {
+            let mut keys: Vec<String> = d
+                .citations
+                .iter()
+                .filter(|c| c.act.is_some())
+                .map(|c| c.key.clone())
+                .collect();
+            keys.sort();
+            keys.dedup();
+            keys
+        })),
+    ]
+}
+
+#[test]
+fn facet_counts_over_the_whole_index_equal_an_independent_tally() {
+    let all = parsed();
+    let refs: Vec<&Decision> = all.iter().collect();
+    let [outcome, category, authority, year, citation] = expected_facets(&refs);
+    assert_eq!(facet("outcome", &[]), outcome);
+    assert_eq!(facet("category", &[]), category);
+    assert_eq!(facet("council", &[]), authority);
+    assert_eq!(facet("year", &[]), year);
+    assert_eq!(facet("citation", &[]), citation);
+}
+
+#[test]
+fn facets_of_a_search_count_all_matches_not_the_page() {
+    let all = parsed();
+    let upheld: Vec<&Decision> = all
+        .iter()
+        .filter(|d| d.outcome.as_ref().is_some_and(|o| o.label() == "Upheld"))
+        .collect();
+    let v = search(&["", "--outcome", "Upheld", "--limit", "1"]);
+    assert_eq!(total(&v) as usize, upheld.len());
+    assert_eq!(v["hits"].as_array().unwrap().len(), 1);
+    let [outcome, category, _, year, _] = expected_facets(&upheld);
+    assert_eq!(as_map(&v["facets"]["outcome"]), outcome);
+    assert_eq!(as_map(&v["facets"]["category"]), category);
+    assert_eq!(as_map(&v["facets"]["year"]), year);
+    // Top-10 lists are the largest counts.
+    let auth = v["facets"]["authority"].as_array().unwrap();
+    assert!(auth.len() <= 10);
+    assert!(
+        auth.windows(2)
+            .all(|w| w[0]["count"].as_u64() >= w[1]["count"].as_u64())
+    );
+}
+
+#[test]
+fn each_filter_narrows_to_exactly_the_right_decisions() {
+    let all = parsed();
+    let count = |pred: &dyn Fn(&Decision) -> bool| all.iter().filter(|d| pred(d)).count() as u64;
+
+    let cambs = count(&|d| d.authority.as_deref() == Some("Cambridgeshire County Council"));
+    assert!(cambs >= 2);
+    assert_eq!(total(&search(&["", "--council", "cambridgeshire"])), cambs);
+    assert_eq!(
+        total(&search(&["", "--council", "Cambridgeshire County Council"])),
+        cambs
+    );
+    let leeds = count(&|d| d.authority.as_deref() == Some("Leeds City Council"));
+    assert_eq!(total(&search(&["", "--council", "LEEDS"])), leeds);
+
+    let education = count(&|d| d.category.as_ref().is_some_and(|c| c.top == "Education"));
+    assert!(education > 0);
+    assert_eq!(total(&search(&["", "--category", "education"])), education);
+    let sen = count(&|d| {
+        d.category
+            .as_ref()
+            .is_some_and(|c| c.display() == "Education > Special educational needs")
+    });
+    assert_eq!(
+        total(&search(&[
+            "",
+            "--category",
+            "Education > Special educational needs"
+        ])),
+        sen
+    );
+
+    for (flag, label) in [
+        ("upheld", "Upheld"),
+        ("not upheld", "Not upheld"),
+        ("closed", "Closed after initial enquiries"),
+    ] {
+        let n = count(&|d| d.outcome.as_ref().is_some_and(|o| o.label() == label));
+        assert!(n > 0, "{label}");
+        assert_eq!(total(&search(&["", "--outcome", flag])), n, "{flag}");
+    }
+
+    let since = jiff::civil::date(2020, 1, 1);
+    let until = jiff::civil::date(2023, 12, 31);
+    let in_range = count(&|d| d.decision_date.is_some_and(|x| x >= since && x <= until));
+    assert_eq!(
+        total(&search(&[
+            "",
+            "--since",
+            "2020-01-01",
+            "--until",
+            "2023-12-31"
+        ])),
+        in_range
+    );
+    let on_day = count(&|d| d.decision_date == Some(jiff::civil::date(2024, 10, 31)));
+    assert_eq!(
+        total(&search(&[
+            "",
+            "--since",
+            "2024-10-31",
+            "--until",
+            "2024-10-31"
+        ])),
+        on_day
+    );
+
+    let cites = count(&|d| {
+        d.citations
+            .iter()
+            .any(|c| c.act.is_some() && c.key.ends_with(" s.24A(6)"))
+    });
+    assert!(cites > 0);
+    assert_eq!(total(&search(&["", "--cites", "s.24A(6)"])), cites);
+    assert_eq!(
+        total(&search(&[
+            "",
+            "--cites",
+            "Local Government Act 1974 s.24A(6)"
+        ])),
+        cites
+    );
+    let v = search(&["", "--cites", "s.999"]);
+    assert_eq!(total(&v), 0);
+    assert!(v["notes"][0].as_str().unwrap().contains("no decision"));
+
+    // Filters combine with a query and with each other.
+    let both = count(&|d| {
+        d.authority.as_deref() == Some("Cambridgeshire County Council")
+            && d.outcome
+                .as_ref()
+                .is_some_and(|o| o.label() == "Closed after initial enquiries")
+    });
+    assert_eq!(
+        total(&search(&[
+            "",
+            "--council",
+            "cambridgeshire",
+            "--outcome",
+            "closed"
+        ])),
+        both
+    );
+    let v = search(&["\"ICO is better placed\"", "--council", "cambridgeshire"]);
+    assert_eq!(common::refs(&v), ["23 018 551"]);
+}
+
+#[test]
+fn unknown_council_suggests_close_names() {
+    let out = run("search", &["x", "--council", "cambrigeshire"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Cambridgeshire County Council"), "{err}");
+}
+
+#[test]
+fn phrase_total_equals_an_independent_token_scan() {
+    let all = parsed();
+    let phrase = ["ico", "is", "better", "placed"];
+    let mut analyzer = ombudsearch::tokenizer::exact();
+    let n = all
+        .iter()
+        .filter(|d| {
+            let words: Vec<String> = ombudsearch::tokenizer::words(&mut analyzer, &d.full_text)
+                .into_iter()
+                .map(|w| w.text)
+                .collect();
+            words.windows(4).any(|w| w == phrase)
+        })
+        .count() as u64;
+    assert_eq!(total(&search(&["\"ICO is better placed\""])), n);
+}

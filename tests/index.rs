@@ -1,0 +1,167 @@
+//! Indexing through the real binary: every file accounted for, broken files
+//! named with their reason, `--strict`, `show`.
+
+mod common;
+use common::{bin, env, run};
+
+#[test]
+fn summary_names_every_rejected_file_and_indexes_the_rest() {
+    let e = env();
+    assert_eq!(e.index_status, 0, "{}", e.index_stderr);
+    let err = &e.index_stderr;
+    for (file, reason) in [
+        ("empty.txt", "empty file"),
+        ("archive.zip", "binary file"),
+        ("windows1252.txt", "not UTF-8"),
+        ("notes.txt", "no decision header"),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("{file} not named in:\n{err}"));
+        assert!(line.contains("rejected") && line.contains(reason), "{line}");
+    }
+    let corpus_files = std::fs::read_dir(common::repo().join("corpus"))
+        .unwrap()
+        .count();
+    let first = err.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "indexed {corpus_files} of {} files",
+            corpus_files + 4
+        )),
+        "{first}"
+    );
+    assert!(
+        first.contains("4 rejected") && first.contains("MB/s"),
+        "{first}"
+    );
+}
+
+#[test]
+fn strict_mode_fails_when_a_file_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    common::copy_dir(&common::repo().join("tests/fixtures/bad"), &corpus);
+    std::fs::copy(
+        common::repo().join("corpus/000_978548f2022fce23.txt"),
+        corpus.join("seed.txt"),
+    )
+    .unwrap();
+    let index = dir.path().join("i");
+    let out = bin()
+        .args(["index", "--strict", "--corpus"])
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // The good file was still indexed.
+    let out = bin()
+        .args(["show", "23018551", "--index"])
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // A clean corpus passes --strict.
+    for f in ["empty.txt", "archive.zip", "windows1252.txt", "notes.txt"] {
+        std::fs::remove_file(corpus.join(f)).unwrap();
+    }
+    let out = bin()
+        .args(["index", "--strict", "--corpus"])
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn missing_corpus_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["index", "--corpus", "/no/such/folder", "--index"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/folder"));
+}
+
+#[test]
+fn show_prints_the_parsed_fields() {
+    let out = run("show", &["23-018-551", "--format", "json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["case_ref"], "23 018 551");
+    assert_eq!(v["authority"], "Cambridgeshire County Council");
+    assert_eq!(v["category"], "Children's care services > Other");
+    assert_eq!(v["outcome"], "Closed after initial enquiries");
+    assert_eq!(v["decision_date"], "2024-10-31");
+    assert_eq!(
+        v["decided_by"],
+        "Investigator's decision on behalf of the Ombudsman"
+    );
+    assert!(
+        v["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("We will not investigate Ms X’s complaint")
+    );
+    assert!(
+        v["final_decision"]
+            .as_str()
+            .unwrap()
+            .contains("ICO is better placed")
+    );
+    assert!(
+        v["complaint"]
+            .as_str()
+            .unwrap()
+            .contains("assessment report")
+    );
+    assert!(
+        v["reasons"]
+            .as_str()
+            .unwrap()
+            .contains("Poor communication")
+    );
+    let cites: Vec<&str> = v["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    for key in [
+        "Local Government Act 1974 s.24A(6)",
+        "Local Government Act 1974 s.34B(8)",
+        "Local Government Act 1974 s.34B",
+    ] {
+        assert!(cites.contains(&key), "{cites:?}");
+    }
+    assert!(
+        v["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("000_978548f2022fce23.txt")
+    );
+
+    let out = run("show", &["23 018 551"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Cambridgeshire County Council (23 018 551)")
+            && text.contains("Final decision")
+    );
+
+    let out = run("show", &["99 999 999"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run("show", &["not-a-ref"]);
+    assert_eq!(out.status.code(), Some(2));
+}
