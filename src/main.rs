@@ -9,10 +9,11 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = commands::run(cli);
-    if let Err(e) = &result {
-        if commands::exit_code(&result) != 0 {
-            eprintln!("ombudsearch: {e:#}");
-        }
+    let code = commands::exit_code(&result);
+    if let Err(e) = &result
+        && code != 0
+    {
+        eprintln!("ombudsearch: {e:#}");
     }
-    ExitCode::from(commands::exit_code(&result))
+    ExitCode::from(code)
 }

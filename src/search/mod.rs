@@ -214,6 +214,9 @@ impl SearchError {
     }
 }
 
+/// What one pass over the matches gathers: total, facet counts, the page.
+type Collected = (usize, facets::RawCounts, Vec<(Score, DocAddress)>);
+
 /// An open index, ready to answer searches. Cheap to share between threads.
 pub struct Engine {
     index: Index,
@@ -358,7 +361,7 @@ impl Engine {
         query: &dyn Query,
         facets: FacetCollector,
         req: &SearchRequest,
-    ) -> Result<(usize, facets::RawCounts, Vec<(Score, DocAddress)>), SearchError> {
+    ) -> Result<Collected, SearchError> {
         if req.limit == 0 {
             let (total, raw) = searcher.search(query, &(Count, facets))?;
             return Ok((total, raw, Vec::new()));

@@ -390,15 +390,14 @@ impl Parser {
         if let Some(r) = crate::caseref::normalise(&w) {
             return Node::CaseRef(r);
         }
-        if w.len() == 2 && w.bytes().all(|b| b.is_ascii_digit()) {
-            if let (Some((_, Tok::Word(b))), Some((_, Tok::Word(c)))) =
+        if w.len() == 2
+            && w.bytes().all(|b| b.is_ascii_digit())
+            && let (Some((_, Tok::Word(b))), Some((_, Tok::Word(c)))) =
                 (self.tokens.get(self.pos), self.tokens.get(self.pos + 1))
-            {
-                if let Some(r) = crate::caseref::normalise(&format!("{w} {b} {c}")) {
-                    self.pos += 2;
-                    return Node::CaseRef(r);
-                }
-            }
+            && let Some(r) = crate::caseref::normalise(&format!("{w} {b} {c}"))
+        {
+            self.pos += 2;
+            return Node::CaseRef(r);
         }
         Node::Word {
             field: None,
