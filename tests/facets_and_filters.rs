@@ -30,7 +30,7 @@ fn parsed() -> Vec<Decision> {
     out
 }
 
-fn tally<'a>(values: impl Iterator<Item = String>) -> BTreeMap<String, u64> {
+fn tally(values: impl Iterator<Item = String>) -> BTreeMap<String, u64> {
     let mut m = BTreeMap::new();
     for v in values {
         *m.entry(v).or_default() += 1;
