@@ -6,28 +6,30 @@
 //! normal form: the eight digits followed by the optional lower-case letter
 //! of a multi-body case (`23018551`, `16010636c`).
 
-use regex::Regex;
-use std::sync::LazyLock;
-
-/// A reference as it may be typed or written: two, three and three digits,
-/// separated by nothing, a space or a hyphen, with an optional letter.
-static REF_LOOSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{2})[ \-\u{a0}]?(\d{3})[ \-\u{a0}]?(\d{3})([a-zA-Z])?$").expect("valid regex")
-});
-
 /// Normalises a case reference typed in any of the published spellings to
-/// the indexed form (`23 018 551` → `23018551`, `16 010 636C` → `16010636c`).
-/// Returns `None` when `input` is not a reference.
+/// the indexed form (`23 018 551` → `23018551`, `16 010 636C` → `16010636c`):
+/// two, three and three digits, each gap empty or one space, NBSP or
+/// hyphen, then an optional letter. Returns `None` when `input` is not a
+/// reference.
 pub fn normalise(input: &str) -> Option<String> {
-    let caps = REF_LOOSE.captures(input.trim())?;
+    let mut chars = input.trim().chars().peekable();
     let mut out = String::with_capacity(9);
-    for i in 1..=3 {
-        out.push_str(&caps[i]);
+    for (group, len) in [2usize, 3, 3].into_iter().enumerate() {
+        if group > 0
+            && chars
+                .next_if(|c| matches!(c, ' ' | '-' | '\u{a0}'))
+                .is_some()
+        {
+            // one separator consumed
+        }
+        for _ in 0..len {
+            out.push(chars.next_if(char::is_ascii_digit)?);
+        }
     }
-    if let Some(letter) = caps.get(4) {
-        out.push_str(&letter.as_str().to_ascii_lowercase());
+    if let Some(letter) = chars.next_if(char::is_ascii_alphabetic) {
+        out.push(letter.to_ascii_lowercase());
     }
-    Some(out)
+    chars.next().is_none().then_some(out)
 }
 
 /// The published spelling of a normalised reference: `23018551` → `23 018 551`.

@@ -25,6 +25,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Count decisions by outcome, category, council, year or citation.
     Facets(FacetsArgs),
+    /// Measure query latency: a query set, top-10 only and the full answer.
+    Bench(BenchArgs),
 }
 
 /// Where the index is.
@@ -144,6 +146,24 @@ pub struct FacetsArgs {
     #[arg(long)]
     pub limit: Option<usize>,
     /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Query file: one query per line, optionally `[class] query --filter value`.
+    #[arg(long, value_name = "FILE", default_value = "benches/queries.txt")]
+    pub queries: PathBuf,
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Timed runs of each query (per answer form).
+    #[arg(long, default_value_t = 20)]
+    pub repeat: usize,
+    /// Untimed runs of each query first.
+    #[arg(long, default_value_t = 3)]
+    pub warmup: usize,
+    /// Output format (text or json).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }

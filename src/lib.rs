@@ -1,6 +1,7 @@
 //! ombudsearch: fast, exact, faceted full-text search over published
 //! decisions of the Local Government and Social Care Ombudsman.
 
+pub mod bench;
 pub mod caseref;
 pub mod citation;
 pub mod cli;

@@ -8,7 +8,7 @@ use crate::search::Engine;
 use std::io::Write;
 
 pub(super) fn run(a: &FacetsArgs) -> anyhow::Result<Status> {
-    let engine = Engine::open(&a.index.index)?;
+    let engine = Engine::open_snapshot(&a.index.index)?;
     let mut req = request(&a.query, &a.filters);
     req.limit = 0;
     req.snippets = false;

@@ -3,6 +3,7 @@
 //! Commands never choose an exit code: they return a [`Status`] or an error,
 //! and `main` maps those (see [`exit_code`]).
 
+mod bench;
 mod facets;
 mod index;
 mod search;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Search(a) => search::run(&a),
         Command::Show(a) => show::run(&a),
         Command::Facets(a) => facets::run(&a),
+        Command::Bench(a) => bench::run(&a),
     }
 }
 

@@ -18,7 +18,7 @@ pub(super) fn open_or_build(dir: &Path, corpus_dir: &Path) -> anyhow::Result<Eng
         );
         super::index::build(corpus_dir, dir, 256, corpus::DEFAULT_MAX_FILE_BYTES >> 20)?;
     }
-    Ok(Engine::open(dir)?)
+    Ok(Engine::open_snapshot(dir)?)
 }
 
 pub(super) fn run(a: &SearchArgs) -> anyhow::Result<Status> {

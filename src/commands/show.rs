@@ -7,7 +7,7 @@ use crate::search::Engine;
 use std::io::Write;
 
 pub(super) fn run(a: &ShowArgs) -> anyhow::Result<Status> {
-    let engine = Engine::open(&a.index.index)?;
+    let engine = Engine::open_snapshot(&a.index.index)?;
     let found = engine.decisions_by_ref(&a.case_ref)?;
     if found.is_empty() {
         eprintln!(

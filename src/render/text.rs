@@ -196,3 +196,53 @@ pub fn index_summary(out: &mut dyn Write, s: &IndexSummary) -> std::io::Result<(
     }
     Ok(())
 }
+
+/// A benchmark report: overall, per class, per query.
+pub fn bench(
+    out: &mut dyn Write,
+    r: &crate::bench::BenchReport,
+    style: Style,
+) -> std::io::Result<()> {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    writeln!(
+        out,
+        "{} queries × {} runs (after {} warm-up) on {} decisions, {} cores",
+        r.queries, r.repeat, r.warmup, r.docs, cores
+    )?;
+    let row = |name: &str, s: &crate::bench::Stats| {
+        format!(
+            "{name:<28} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>9.0}",
+            s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms, s.qps
+        )
+    };
+    writeln!(
+        out,
+        "{}",
+        style.strong(&format!(
+            "{:<28} {:>8} {:>8} {:>8} {:>8} {:>9}",
+            "ms", "p50", "p95", "p99", "max", "q/s"
+        ))
+    )?;
+    writeln!(out, "{}", row("top10 (all)", &r.top10))?;
+    writeln!(out, "{}", row("full answer (all)", &r.full))?;
+    for c in &r.per_class {
+        writeln!(out, "{}", row(&format!("  {} top10", c.class), &c.top10))?;
+        writeln!(out, "{}", row(&format!("  {} full", c.class), &c.full))?;
+    }
+    writeln!(
+        out,
+        "\n{}",
+        style.strong(&format!(
+            "{:>9} {:>9} {:>9} {:>9}  query",
+            "total", "top10 p50", "full p50", "full p99"
+        ))
+    )?;
+    for q in &r.per_query {
+        writeln!(
+            out,
+            "{:>9} {:>9.3} {:>9.3} {:>9.3}  [{}] {}",
+            q.total, q.top10_p50_ms, q.full_p50_ms, q.full_p99_ms, q.class, q.query
+        )?;
+    }
+    Ok(())
+}

@@ -95,6 +95,8 @@ pub struct SearchRequest {
     pub facet_top: Option<usize>,
     /// Whether to build snippets.
     pub snippets: bool,
+    /// Whether to count facets (off: `facets` in the answer is empty).
+    pub facets: bool,
 }
 
 impl Default for SearchRequest {
@@ -112,6 +114,7 @@ impl Default for SearchRequest {
             offset: 0,
             facet_top: Some(DEFAULT_FACET_TOP),
             snippets: true,
+            facets: true,
         }
     }
 }
@@ -215,7 +218,7 @@ impl SearchError {
 }
 
 /// What one pass over the matches gathers: total, facet counts, the page.
-type Collected = (usize, facets::RawCounts, Vec<(Score, DocAddress)>);
+type Collected = (usize, Option<facets::RawCounts>, Vec<(Score, DocAddress)>);
 
 /// An open index, ready to answer searches. Cheap to share between threads.
 pub struct Engine {
@@ -237,13 +240,21 @@ pub fn parse_date(what: &str, input: &str) -> Result<jiff::civil::Date, SearchEr
 }
 
 impl Engine {
-    /// Opens the index in `dir`.
+    /// Opens the index in `dir` for a long-running process: the engine
+    /// follows new commits (a re-run of `index`) without a restart.
     pub fn open(dir: &Path) -> Result<Engine, SearchError> {
+        Self::open_with(dir, ReloadPolicy::OnCommitWithDelay)
+    }
+
+    /// Opens the index in `dir` as it is now, for one-shot commands: no
+    /// thread watching for new commits is started.
+    pub fn open_snapshot(dir: &Path) -> Result<Engine, SearchError> {
+        Self::open_with(dir, ReloadPolicy::Manual)
+    }
+
+    fn open_with(dir: &Path, policy: ReloadPolicy) -> Result<Engine, SearchError> {
         let (index, fields) = index::open(dir)?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()?;
+        let reader = index.reader_builder().reload_policy(policy).try_into()?;
         Ok(Engine {
             index,
             reader,
@@ -327,9 +338,9 @@ impl Engine {
         let patterns = std::mem::take(&mut compiler.patterns);
         let notes = std::mem::take(&mut compiler.notes);
 
-        let facet_collector = FacetCollector {
+        let facet_collector = req.facets.then(|| FacetCollector {
             fields: self.facet_fields(),
-        };
+        });
         let (total, raw, page) = self.collect(&searcher, &query, facet_collector, req)?;
 
         let mut highlighter = Highlighter::new(patterns);
@@ -349,7 +360,9 @@ impl Engine {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             offset: req.offset,
             hits,
-            facets: raw.into_facets(req.facet_top),
+            facets: raw
+                .map(|r| r.into_facets(req.facet_top))
+                .unwrap_or_default(),
             notes,
         })
     }
@@ -359,7 +372,7 @@ impl Engine {
         &self,
         searcher: &Searcher,
         query: &dyn Query,
-        facets: FacetCollector,
+        facets: Option<FacetCollector>,
         req: &SearchRequest,
     ) -> Result<Collected, SearchError> {
         if req.limit == 0 {

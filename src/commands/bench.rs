@@ -1,0 +1,30 @@
+//! `ombudsearch bench`: run a query set against an index and report latency.
+
+use super::{Status, stdout};
+use crate::bench;
+use crate::cli::BenchArgs;
+use crate::render::{self, Format};
+use crate::search::Engine;
+use anyhow::Context;
+use std::io::Write;
+
+pub(super) fn run(a: &BenchArgs) -> anyhow::Result<Status> {
+    let text = std::fs::read_to_string(&a.queries)
+        .with_context(|| format!("cannot read query file {}", a.queries.display()))?;
+    let queries =
+        bench::parse_query_file(&text).with_context(|| format!("in {}", a.queries.display()))?;
+    anyhow::ensure!(
+        !queries.is_empty(),
+        "{} holds no queries",
+        a.queries.display()
+    );
+    let engine = Engine::open_snapshot(&a.index.index)?;
+    let report = bench::run(&engine, &queries, a.repeat, a.warmup)?;
+    let (mut out, style) = stdout();
+    match a.format {
+        Format::Json => render::json::write(&mut out, &report)?,
+        Format::Text | Format::Csv => render::text::bench(&mut out, &report, style)?,
+    }
+    out.flush()?;
+    Ok(Status::Success)
+}
