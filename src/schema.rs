@@ -10,8 +10,11 @@
 //!   whole decision; `summary`, `complaint`, `reasons` and `final` let a
 //!   query name a section (`summary:"better placed"`) and let the ranking
 //!   weigh the summary and final decision above the rest.
-//! - The whole decision text is stored once (`text`). `show` re-parses it, so
-//!   the section fields are not stored a second time.
+//! - The whole decision text is stored once (`body`, stored only). `show`
+//!   re-parses it, so the section fields are not stored a second time.
+//! - Text is tokenized by the indexer ([`tokenizer::Analysis`]) and handed
+//!   to tantivy pre-tokenized; the analyzers named in the field options are
+//!   the same ones, used at query time.
 //! - Facets and filters use fast fields: `authority`, `outcome`, `category`,
 //!   `category_top`, `citation` (multi-valued), `year` and `date`.
 
@@ -25,7 +28,7 @@ use tantivy::{DateTime, TantivyDocument};
 
 /// Bumped whenever the schema or the meaning of a field changes, so an index
 /// built by an older version is recognised and rebuilt instead of misread.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A free-text section: its exact field and its stemmed twin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,8 +41,10 @@ pub struct TextField {
 #[derive(Debug, Clone)]
 pub struct Fields {
     pub schema: Schema,
-    /// The whole decision (stored).
+    /// The whole decision, indexed.
     pub text: TextField,
+    /// The whole decision as read, stored (for snippets and `show`).
+    pub body: Field,
     pub summary: TextField,
     pub complaint: TextField,
     pub reasons: TextField,
@@ -94,7 +99,8 @@ impl Fields {
     /// Builds the schema and keeps a handle to each field.
     pub fn new() -> Fields {
         let mut b = Schema::builder();
-        let text = add_text(&mut b, "text", true);
+        let text = add_text(&mut b, "text", false);
+        let body = b.add_text_field("body", STORED);
         let summary = add_text(&mut b, "summary", false);
         let complaint = add_text(&mut b, "complaint", false);
         let reasons = add_text(&mut b, "reasons", false);
@@ -119,6 +125,7 @@ impl Fields {
         Fields {
             schema: b.build(),
             text,
+            body,
             summary,
             complaint,
             reasons,
@@ -149,20 +156,22 @@ impl Fields {
         })
     }
 
-    /// The tantivy document for one decision.
-    pub fn document(&self, d: &Decision) -> TantivyDocument {
+    /// The tantivy document for one decision. Text is tokenized here, once
+    /// per section for both its exact and stemmed field, with `analysis`.
+    pub fn document(&self, d: &Decision, analysis: &mut tokenizer::Analysis) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
-        doc.add_text(self.text.exact, &d.full_text);
-        doc.add_text(self.text.stemmed, &d.full_text);
+        doc.add_text(self.body, &d.full_text);
         for (field, value) in [
-            (self.summary, &d.summary),
-            (self.complaint, &d.complaint),
-            (self.reasons, &d.reasons),
-            (self.final_decision, &d.final_decision),
+            (self.text, Some(&d.full_text)),
+            (self.summary, d.summary.as_ref()),
+            (self.complaint, d.complaint.as_ref()),
+            (self.reasons, d.reasons.as_ref()),
+            (self.final_decision, d.final_decision.as_ref()),
         ] {
             if let Some(v) = value {
-                doc.add_text(field.exact, v);
-                doc.add_text(field.stemmed, v);
+                let (exact, stemmed) = analysis.pre_tokenized(v);
+                doc.add_pre_tokenized_text(field.exact, exact);
+                doc.add_pre_tokenized_text(field.stemmed, stemmed);
             }
         }
         if let Some(r) = &d.case_ref {

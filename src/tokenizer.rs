@@ -17,8 +17,11 @@
 //! - [`STEMMED`]: the same words through the English Snowball stemmer, so an
 //!   unquoted `complaints` also finds `complaint`.
 
+use std::collections::HashMap;
 use tantivy::Index;
-use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{
+    Language, PreTokenizedString, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
 use unicode_segmentation::{UWordBoundIndices, UnicodeSegmentation};
 
 /// Name under which the exact analyzer is registered.
@@ -112,6 +115,87 @@ pub fn register(index: &Index) {
     index.tokenizers().register(STEMMED, stemmed());
 }
 
+/// Indexing-side analysis: each text is cut into words once, and each
+/// distinct word is stemmed once per `Analysis` (words repeat heavily across
+/// decisions), giving the token lists for both the exact and the stemmed
+/// field. Produces exactly what [`exact`] and [`stemmed`] produce.
+pub struct Analysis {
+    words: WordTokenizer,
+    stemmer: TextAnalyzer,
+    stems: HashMap<String, String>,
+}
+
+/// Distinct words remembered before the stem cache is cleared.
+const STEM_CACHE_WORDS: usize = 200_000;
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis {
+            words: WordTokenizer::default(),
+            stemmer: stemmed(),
+            stems: HashMap::new(),
+        }
+    }
+}
+
+impl Analysis {
+    /// The exact tokens of `text`, with positions and byte offsets.
+    pub fn exact(&mut self, text: &str) -> Vec<Token> {
+        let mut out = Vec::with_capacity(text.len() / 6);
+        let mut stream = self.words.token_stream(text);
+        while stream.advance() {
+            out.push(stream.token().clone());
+        }
+        out
+    }
+
+    /// The stemmed twin of exact `tokens` (same positions and offsets).
+    pub fn stemmed(&mut self, tokens: &[Token]) -> Vec<Token> {
+        if self.stems.len() > STEM_CACHE_WORDS {
+            self.stems.clear();
+        }
+        tokens
+            .iter()
+            .map(|t| {
+                let stem = match self.stems.get(&t.text) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let mut stream = self.stemmer.token_stream(&t.text);
+                        let s = if stream.advance() {
+                            stream.token().text.clone()
+                        } else {
+                            t.text.clone()
+                        };
+                        self.stems.insert(t.text.clone(), s.clone());
+                        s
+                    }
+                };
+                Token {
+                    text: stem,
+                    ..t.clone()
+                }
+            })
+            .collect()
+    }
+
+    /// Both token lists of `text`, ready for tantivy (the text itself is not
+    /// carried: these fields are indexed, not stored).
+    pub fn pre_tokenized(&mut self, text: &str) -> (PreTokenizedString, PreTokenizedString) {
+        let exact = self.exact(text);
+        let stemmed = self.stemmed(&exact);
+        (
+            PreTokenizedString {
+                text: String::new(),
+                tokens: exact,
+            },
+            PreTokenizedString {
+                text: String::new(),
+                tokens: stemmed,
+            },
+        )
+    }
+}
+
 /// A word of a text: its normalised form and byte range in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
@@ -193,6 +277,31 @@ mod tests {
             .map(|w| w.text)
             .collect();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn analysis_matches_the_registered_analyzers() {
+        let text = "The Council’s complaints were investigated; £1,240 paid under s.24A(6). Apologised twice, apologising.";
+        let mut a = Analysis::default();
+        let (ex, st) = a.pre_tokenized(text);
+        let texts = |v: &[Token]| v.iter().map(|t| t.text.clone()).collect::<Vec<_>>();
+        let want_ex: Vec<String> = words(&mut exact(), text)
+            .into_iter()
+            .map(|w| w.text)
+            .collect();
+        let want_st: Vec<String> = words(&mut stemmed(), text)
+            .into_iter()
+            .map(|w| w.text)
+            .collect();
+        assert_eq!(texts(&ex.tokens), want_ex);
+        assert_eq!(texts(&st.tokens), want_st);
+        assert_eq!(
+            ex.tokens.iter().map(|t| t.position).collect::<Vec<_>>(),
+            (0..want_ex.len()).collect::<Vec<_>>()
+        );
+        // The cache answers the second time identically.
+        let (_, st2) = a.pre_tokenized(text);
+        assert_eq!(texts(&st2.tokens), want_st);
     }
 
     proptest! {

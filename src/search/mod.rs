@@ -436,7 +436,7 @@ impl Engine {
             .and_then(|v| v.as_datetime())
             .and_then(schema::civil_date)
             .map(|d| d.to_string());
-        let snippets = match (highlighter, text_of(self.fields.text.exact)) {
+        let snippets = match (highlighter, text_of(self.fields.body)) {
             (Some(h), Some(text)) => h.snippets(&text, SNIPPETS_PER_HIT),
             _ => Vec::new(),
         };
@@ -477,8 +477,7 @@ impl Engine {
                     .unwrap_or_default()
                     .to_string()
             };
-            if let Ok(d) = crate::parse::parse(&get(self.fields.text.exact), &get(self.fields.path))
-            {
+            if let Ok(d) = crate::parse::parse(&get(self.fields.body), &get(self.fields.path)) {
                 out.push(d);
             }
         }
