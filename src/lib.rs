@@ -13,4 +13,5 @@ pub mod parse;
 pub mod render;
 pub mod schema;
 pub mod search;
+pub mod server;
 pub mod tokenizer;

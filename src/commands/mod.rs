@@ -6,6 +6,7 @@
 mod facets;
 mod index;
 mod search;
+mod serve;
 mod show;
 
 use crate::cli::{Cli, Command, FilterArgs};
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Search(a) => search::run(&a),
         Command::Show(a) => show::run(&a),
         Command::Facets(a) => facets::run(&a),
+        Command::Serve(a) => serve::run(&a),
     }
 }
 

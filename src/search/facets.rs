@@ -282,7 +282,10 @@ mod take_tests {
             citation: one("Care Act 2014 s.42"),
         };
         assert_eq!(f.clone().take("council"), f.clone().take("authority"));
-        assert_eq!(f.clone().take("cites").unwrap()[0].value, "Care Act 2014 s.42");
+        assert_eq!(
+            f.clone().take("cites").unwrap()[0].value,
+            "Care Act 2014 s.42"
+        );
         assert_eq!(f.clone().take("year").unwrap()[0].value, "2024");
         assert!(f.take("path").is_none());
     }
