@@ -6,7 +6,7 @@
 //   (/?q=…&outcome=…&offset=…), so a page can be shared and the back button
 //   works: every change is history.pushState + route().
 // - Data never becomes markup: everything is built with createElement and
-//   text nodes (no innerHTML), so decision and query text shows literally.
+//   text nodes (never parsed as HTML), so decision and query text shows literally.
 // - Snippet highlights are UTF-8 byte ranges; they are cut on the bytes
 //   (TextEncoder/TextDecoder), never on JavaScript's UTF-16 indexes.
 "use strict";
