@@ -196,3 +196,59 @@ async fn shutdown_signal() {
         _ = term => {},
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indexer::{self, IndexOptions};
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode};
+    use std::path::Path;
+    use tower::ServiceExt;
+
+    /// An engine over the bundled corpus, in a temporary folder.
+    fn engine() -> (tempfile::TempDir, Engine) {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let opts = IndexOptions::new(&corpus, dir.path().join("index"));
+        indexer::build(&opts, &indicatif::ProgressBar::hidden()).unwrap();
+        let engine = Engine::open(&dir.path().join("index")).unwrap();
+        (dir, engine)
+    }
+
+    async fn get(app: Router, uri: &str) -> (StatusCode, serde_json::Value) {
+        let req = Request::get(uri).body(Body::empty()).unwrap();
+        let resp = app.oneshot(req).await.unwrap();
+        let status = resp.status();
+        let body = to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_request_that_cannot_finish_in_time_is_a_json_503() {
+        let (_dir, engine) = engine();
+        let limits = Limits {
+            timeout: Duration::from_millis(200),
+            search_slots: 1,
+        };
+        let state = AppState::new(engine, limits);
+        // Every search slot is busy, so the search waits past the limit.
+        let _busy = state.slots.clone().try_acquire_owned().unwrap();
+        let (status, body) = get(app(state.clone()), "/api/search?q=council").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(body["error"].as_str().unwrap().contains("too long"));
+        // Requests that need no slot still answer.
+        let (status, body) = get(app(state), "/healthz").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["status"], "ok");
+    }
+
+    #[tokio::test]
+    async fn searches_answer_once_a_slot_is_free() {
+        let (_dir, engine) = engine();
+        let state = AppState::new(engine, Limits::default());
+        let (status, body) = get(app(state), "/api/search?q=%22ICO+is+better+placed%22").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body["total"].as_u64().unwrap() >= 1);
+    }
+}

@@ -200,9 +200,35 @@ pub fn request(addr: SocketAddr, method: &str, target: &str, json: Option<&Value
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).unwrap();
     stream.write_all(body.as_bytes()).unwrap();
+    parse_response(&read_response(&mut stream))
+}
+
+/// Reads one response: to the end of its `Content-Length`, its last chunk,
+/// or the end of the stream (some servers keep the connection open).
+fn read_response(stream: &mut TcpStream) -> Vec<u8> {
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    parse_response(&raw)
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        let n = stream.read(&mut buf).unwrap();
+        if n == 0 {
+            return raw;
+        }
+        raw.extend_from_slice(&buf[..n]);
+        let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+        let body = raw.len() - split - 4;
+        let length = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        if length.is_some_and(|len| body >= len)
+            || (head.contains("transfer-encoding: chunked") && raw.ends_with(b"0\r\n\r\n"))
+        {
+            return raw;
+        }
+    }
 }
 
 fn parse_response(raw: &[u8]) -> Response {
@@ -239,10 +265,7 @@ fn parse_response(raw: &[u8]) -> Response {
 /// Decodes a chunked transfer-encoded body.
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(eol) = data.windows(2).position(|w| w == b"\r\n") else {
-            break;
-        };
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
         let size_text = String::from_utf8_lossy(&data[..eol]);
         let size_hex = size_text.split(';').next().unwrap_or("").trim();
         let size = usize::from_str_radix(size_hex, 16).unwrap_or(0);
