@@ -347,6 +347,15 @@ fn the_search_page_in_headless_chromium() {
     );
     assert!(!browser.url().contains("outcome="));
 
+    // The council filter box lists the councils matching what is typed.
+    browser.type_into("#council-filter", "leeds");
+    browser.wait_for(
+        "the council list filtered",
+        "const b = [...document.querySelectorAll('#facet-council button')].map(b => b.dataset.value);
+         return b.length === 1 && b[0] === 'Leeds City Council';",
+    );
+    browser.type_into("#council-filter", "");
+
     // A decision page: sections and citations linking to the decisions citing them.
     browser.click(&format!("li.hit[data-ref='{SEED}'] h3 a"));
     browser.wait_for(
@@ -394,6 +403,39 @@ fn the_search_page_in_headless_chromium() {
     );
     browser.js("document.querySelector('.citations').scrollIntoView(); return true;");
     browser.screenshot(&shots.join("decision.png"));
+
+    // Paging through every decision: Next moves the offset into the URL.
+    browser.goto(&format!("{}/", srv.base));
+    browser.wait_for(
+        "the first page",
+        "return !!document.querySelector('#pager a[rel=next]');",
+    );
+    browser.click("#pager a[rel=next]");
+    browser.wait_for(
+        "the second page",
+        "return document.getElementById('count').textContent.includes('showing 11–20');",
+    );
+    assert!(browser.url().ends_with("/?offset=10"), "{}", browser.url());
+
+    // On a phone-sized window nothing overflows sideways; filters fold away.
+    browser.cmd(
+        "POST",
+        "window/rect",
+        Some(&json!({"width": 390, "height": 844})),
+    );
+    browser.goto(&format!("{}/?q=%22ICO+is+better+placed%22", srv.base));
+    browser.wait_for(
+        "results on a phone",
+        &format!("return !!document.querySelector('li.hit[data-ref=\"{SEED}\"]');"),
+    );
+    let fits = browser.js("return document.documentElement.scrollWidth <= window.innerWidth;");
+    assert_eq!(fits, true);
+    browser.screenshot(&shots.join("search-phone.png"));
+    browser.cmd(
+        "POST",
+        "window/rect",
+        Some(&json!({"width": 1280, "height": 1000})),
+    );
 
     // The fixture's decision page shows its markup literally too.
     browser.goto(&format!("{}/decisions/24-999-001", srv.base));
