@@ -258,6 +258,7 @@
       type: "button",
       class: "chip",
       "aria-label": `Remove filter ${label}: ${value}`,
+      "data-focus-key": `chip:${label}`,
       onclick: () => navigate(stateUrl(withChanges(readState(), remove))),
     }, el("span", { class: "chip-label" }, `${label}: `), value, el("span", { class: "chip-x", "aria-hidden": "true" }, " ×"));
   }
