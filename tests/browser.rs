@@ -55,12 +55,16 @@ struct Browser {
 
 impl Browser {
     fn start(chromium: &Path, chromedriver: &Path) -> Browser {
-        let mut driver = Command::new(chromedriver)
+        let mut command = Command::new(chromedriver);
+        command
             .args(["--port=0", "--log-level=WARNING"])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
+            .stderr(Stdio::null());
+        // Its own process group, so the browsers it starts can be ended
+        // with it even if a session was never closed.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut driver = command.spawn().expect("chromedriver starts");
         let stdout = driver.stdout.take().unwrap();
         let port = first_line_matching(stdout, "started successfully on port ")
             .and_then(|rest| rest.trim_end_matches('.').parse::<u16>().ok());
@@ -212,10 +216,18 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// Closes the session, then ends chromedriver's whole process group
+    /// (chromedriver and any browser it started), never leaving a browser.
     fn drop(&mut self) {
         if !self.session.is_empty() {
-            let _ = self.try_call("DELETE", &format!("/session/{}", self.session), None);
+            let path = format!("/session/{}", self.session);
+            let _ = std::panic::catch_unwind(|| request(self.addr, "DELETE", &path, None));
         }
+        #[cfg(unix)]
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
