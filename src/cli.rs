@@ -4,6 +4,7 @@
 use crate::render::Format;
 use crate::search::Sort;
 use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// Fast, exact, faceted full-text search over published decisions of the
@@ -27,6 +28,8 @@ pub enum Command {
     Facets(FacetsArgs),
     /// Measure query latency: a query set, top-10 only and the full answer.
     Bench(BenchArgs),
+    /// Serve the JSON API and the search page over HTTP (loopback by default).
+    Serve(ServeArgs),
 }
 
 /// Where the index is.
@@ -166,4 +169,20 @@ pub struct BenchArgs {
     /// Output format (text or json).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Corpus to build the index from when the index folder holds none.
+    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Address to listen on. The default is reachable from this machine
+    /// only; `0.0.0.0:7700` opens it to the network. Port 0 picks a free port.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:7700")]
+    pub addr: SocketAddr,
+    /// Stop any request that takes longer than this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub timeout: u64,
 }

@@ -14,4 +14,5 @@ pub mod parse;
 pub mod render;
 pub mod schema;
 pub mod search;
+pub mod server;
 pub mod tokenizer;

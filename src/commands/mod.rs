@@ -7,6 +7,7 @@ mod bench;
 mod facets;
 mod index;
 mod search;
+mod serve;
 mod show;
 
 use crate::cli::{Cli, Command, FilterArgs};
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Show(a) => show::run(&a),
         Command::Facets(a) => facets::run(&a),
         Command::Bench(a) => bench::run(&a),
+        Command::Serve(a) => serve::run(&a),
     }
 }
 

@@ -7,9 +7,22 @@ use crate::search::Engine;
 use crate::{corpus, index};
 use std::path::Path;
 
+/// How long an engine lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lifetime {
+    /// One command: the index as it is now.
+    OneShot,
+    /// A server: follows new commits of the index.
+    Serving,
+}
+
 /// Opens the index in `dir`; when there is none yet and `corpus` is a
 /// folder, builds it first (so a fresh clone's first search just works).
-pub(super) fn open_or_build(dir: &Path, corpus_dir: &Path) -> anyhow::Result<Engine> {
+pub(super) fn open_or_build(
+    dir: &Path,
+    corpus_dir: &Path,
+    lifetime: Lifetime,
+) -> anyhow::Result<Engine> {
     if !index::exists(dir) && corpus_dir.is_dir() {
         eprintln!(
             "No index in {} yet: building it from {} (once)…",
@@ -18,11 +31,14 @@ pub(super) fn open_or_build(dir: &Path, corpus_dir: &Path) -> anyhow::Result<Eng
         );
         super::index::build(corpus_dir, dir, 256, corpus::DEFAULT_MAX_FILE_BYTES >> 20)?;
     }
-    Ok(Engine::open_snapshot(dir)?)
+    Ok(match lifetime {
+        Lifetime::OneShot => Engine::open_snapshot(dir)?,
+        Lifetime::Serving => Engine::open(dir)?,
+    })
 }
 
 pub(super) fn run(a: &SearchArgs) -> anyhow::Result<Status> {
-    let engine = open_or_build(&a.index.index, &a.corpus)?;
+    let engine = open_or_build(&a.index.index, &a.corpus, Lifetime::OneShot)?;
     let mut req = request(&a.query, &a.filters);
     req.sort = a.sort;
     req.limit = a.limit;

@@ -242,3 +242,51 @@ impl RawCounts {
         }
     }
 }
+
+/// The facet names [`Facets::take`] knows, as the CLI and the API spell them.
+pub const FACET_NAMES: &str = "outcome, category, council, year, citation";
+
+impl Facets {
+    /// One facet by name: `outcome`, `category`, `council` (or `authority`),
+    /// `year`, `citation` (or `cites`). `None` for any other name.
+    pub fn take(self, name: &str) -> Option<Vec<FacetCount>> {
+        match name {
+            "outcome" => Some(self.outcome),
+            "category" => Some(self.category),
+            "council" | "authority" => Some(self.authority),
+            "year" => Some(self.year),
+            "citation" | "cites" => Some(self.citation),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod take_tests {
+    use super::*;
+
+    #[test]
+    fn take_picks_a_facet_by_name_or_alias() {
+        let one = |v: &str| {
+            vec![FacetCount {
+                value: v.into(),
+                count: 1,
+                children: Vec::new(),
+            }]
+        };
+        let f = Facets {
+            outcome: one("Upheld"),
+            category: one("Education"),
+            authority: one("Kent County Council"),
+            year: one("2024"),
+            citation: one("Care Act 2014 s.42"),
+        };
+        assert_eq!(f.clone().take("council"), f.clone().take("authority"));
+        assert_eq!(
+            f.clone().take("cites").unwrap()[0].value,
+            "Care Act 2014 s.42"
+        );
+        assert_eq!(f.clone().take("year").unwrap()[0].value, "2024");
+        assert!(f.take("path").is_none());
+    }
+}
