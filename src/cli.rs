@@ -25,6 +25,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Count decisions by outcome, category, council, year or citation.
     Facets(FacetsArgs),
+    /// Write a deterministic synthetic corpus of realistic decisions.
+    Generate(GenerateArgs),
 }
 
 /// Where the index is.
@@ -146,4 +148,24 @@ pub struct FacetsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// `ombudsearch generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of decisions to write.
+    #[arg(long, value_name = "N")]
+    pub count: u64,
+    /// Seed: the same seed always gives the same files.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Output folder (files go in shard folders of 1000).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Layout: plain text, web page, or mixed (about 15% web page).
+    #[arg(long, value_enum, default_value_t = crate::generate::Layout::Mixed)]
+    pub layout: crate::generate::Layout,
+    /// Write into a non-empty folder that is not a generated corpus.
+    #[arg(long)]
+    pub force: bool,
 }

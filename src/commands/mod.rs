@@ -4,6 +4,7 @@
 //! and `main` maps those (see [`exit_code`]).
 
 mod facets;
+mod generate;
 mod index;
 mod search;
 mod show;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Search(a) => search::run(&a),
         Command::Show(a) => show::run(&a),
         Command::Facets(a) => facets::run(&a),
+        Command::Generate(a) => generate::run(&a),
     }
 }
 
