@@ -697,14 +697,14 @@ fn case_ref(seed: u64, index: u64, received: i16, suffix: Option<char>) -> Strin
 }
 
 /// Byte size to aim for: short decisions 1.6–3.9 KB; investigations
-/// log-normal (median about 10 KB) with a heavier tail, capped at 36 KB so
+/// log-normal (median about 11 KB) with a heavier tail, capped at 36 KB so
 /// the page layout stays under 40 KB.
 fn size_target(rng: &mut Rng, short: bool) -> usize {
     if short {
         let t = (rng.unit() + rng.unit()) / 2.0;
         return 1_700 + (t * 2_100.0) as usize;
     }
-    let mut kb = 10.0 * (0.5 * rng.normal()).exp();
+    let mut kb = 11.0 * (0.5 * rng.normal()).exp();
     if rng.chance(0.03) {
         kb *= 1.5 + rng.unit();
     }

@@ -416,21 +416,19 @@ pub const TRANSPORT: &[&str] = &["Transport for London"];
 
 /// A body of the given kind; councils are chosen across every type.
 pub fn pick(rng: &mut Rng, kind: Kind) -> &'static str {
-    match kind {
-        Kind::County => *rng.pick(COUNTY),
-        Kind::District => *rng.pick(DISTRICT),
-        Kind::AllPurpose => {
-            let group: &[&str] = match rng.below(100) {
-                0..45 => UNITARY,
-                45..75 => METROPOLITAN,
-                _ => LONDON,
-            };
-            *rng.pick(group)
-        }
-        Kind::CareProvider => *rng.pick(CARE_PROVIDERS),
-        Kind::School => *rng.pick(SCHOOLS),
-        Kind::Transport => *rng.pick(TRANSPORT),
-    }
+    let list: &'static [&'static str] = match kind {
+        Kind::County => COUNTY,
+        Kind::District => DISTRICT,
+        Kind::AllPurpose => match rng.below(100) {
+            0..45 => UNITARY,
+            45..75 => METROPOLITAN,
+            _ => LONDON,
+        },
+        Kind::CareProvider => CARE_PROVIDERS,
+        Kind::School => SCHOOLS,
+        Kind::Transport => TRANSPORT,
+    };
+    list[rng.below(list.len())]
 }
 
 /// How the body is called in the text: `the Council`, `the Care Provider`,

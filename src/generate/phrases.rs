@@ -122,7 +122,15 @@ pub fn token_text(text: &str) -> String {
     out.push(' ');
     let mut in_word = false;
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            in_word = true;
+        } else if c.is_ascii() {
+            if in_word {
+                out.push(' ');
+                in_word = false;
+            }
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
             in_word = true;
         } else if in_word {

@@ -299,7 +299,7 @@ fn summary(w: &mut Writer, reasons: &[Reason]) {
                 ]);
             }
             w.sentence("{Bc} has agreed to apologise, pay {P} ");
-            w.amount(AMOUNTS);
+            w.payment();
             w.say(" and review its procedures.");
         }
         _ => {
@@ -316,7 +316,7 @@ fn summary(w: &mut Writer, reasons: &[Reason]) {
 }
 
 /// Remedy payments (FORMAT §8), pounds with weights.
-const AMOUNTS: &[(u64, u32)] = &[
+pub const AMOUNTS: &[(u64, u32)] = &[
     (100, 8),
     (150, 10),
     (200, 8),
@@ -631,9 +631,8 @@ fn considered(w: &mut Writer) {
         };
         w.line(Block::Para, text);
     }
-    if w.facts.has(id::THREE_MONTHS)
-        && !(w.facts.outcome == Outcome::Upheld && !w.facts.early_resolution)
-    {
+    let has_agreed_action = w.facts.outcome == Outcome::Upheld && !w.facts.early_resolution;
+    if w.facts.has(id::THREE_MONTHS) && !has_agreed_action {
         w.block(Block::Para, "We publish our decisions on our website within three months of the final decision, with the names of the people involved removed.");
     }
 }
@@ -664,6 +663,12 @@ const ASSESS: &[&str] = &[
     "{P} say{s} {B} should have {v} the {n} sooner. {Bc} accepts there was some delay in {M} {Y}.",
     "{Bsc} records show the {a} {n} was {v} on {D}.",
     "{P} told us {he} {was} not told about the {a} {n} until {M} {Y}.",
+    "{P} {is} unhappy with {Bs} decision about the {k}.",
+    "{Bc} explained its decision about the {k} in its final response to the complaint.",
+    "The {k} is the main concern {P} raise{s} with us.",
+    "{Bc} has told us it {v} the {k} in {M} {Y}.",
+    "{P} says the {k} has caused {him} stress and inconvenience.",
+    "There is no sign that {B} failed to consider the {k} properly.",
 ];
 
 fn assessment(w: &mut Writer, reasons: &[Reason], reserve: usize) {
@@ -675,12 +680,13 @@ fn assessment(w: &mut Writer, reasons: &[Reason], reserve: usize) {
     w.line(Block::Heading, heading);
     let limit = w.facts.target.saturating_sub(reserve);
     w.para_of(ASSESS);
+    let (mut recent, mut next) = ([usize::MAX; 8], 0);
     let mut turn = 0;
     while w.len() < limit && turn < 40 {
         w.begin(Block::Para);
         let k = w.rng.range(1, 3);
         for _ in 0..k {
-            w.sentence_of(ASSESS);
+            w.fresh_sentence(ASSESS, &mut recent, &mut next);
         }
         w.end();
         turn += 1;
@@ -789,6 +795,7 @@ fn found(w: &mut Writer, reserve: usize) {
 
 fn narrative(w: &mut Writer, until: usize, tpls: &[&str]) {
     w.para_of(tpls);
+    let (mut recent, mut next) = ([usize::MAX; 8], 0);
     let mut turn = 0;
     while w.len() < until && turn < 400 {
         if w.rng.chance(0.06) {
@@ -797,7 +804,7 @@ fn narrative(w: &mut Writer, until: usize, tpls: &[&str]) {
             w.begin(Block::Para);
             let k = w.rng.range(1, 4);
             for _ in 0..k {
-                w.sentence_of(tpls);
+                w.fresh_sentence(tpls, &mut recent, &mut next);
             }
             w.end();
         }
@@ -822,7 +829,7 @@ impl Writer<'_> {
 
 const HAPPENED: &[&str] = &[
     "On {D}, {B} {v} the {a} {n}.",
-    "In {M} {Y}, {P} {v} {Bsc} {n} about the {n}.",
+    "In {M} {Y}, {P} {v} {Bs} {n} about the {n}.",
     "{Bc} {v} {P} in {M} {Y} and {v} the {a} {n}.",
     "The {n} {v} on {D} did not mention the {a} {n}.",
     "{Bsc} {n} {v} the {n} {d}.",
@@ -841,6 +848,20 @@ const HAPPENED: &[&str] = &[
     "The {a} {n} was {v} in {M} {Y}, {W} weeks after {P} first raised it.",
     "{P} sent {B} a {n} and a {a} {n} on {D}.",
     "{Bc} says it {v} the {n} {d}, but I have seen no {a} {n} to show this.",
+    "{P} asked about the {k} in {M} {Y}. An officer said the {n} was being {v}.",
+    "The {k} was {v} on {D}. {P} said {he} had not been told about it.",
+    "{Bc} arranged a {a} {n} to discuss the {k}. {P} attended with {his} {n}.",
+    "The case notes record that the {k} was discussed on {D}, but no decision was made.",
+    "{Bsc} {k} was not updated after the {n} in {M} {Y}.",
+    "In {M} {Y}, {B} {v} the {k} and told {P} the outcome by {n}.",
+    "{P} chased {B} several times about the {k}. The records show {W} emails between {M} and {M} {Y}.",
+    "The officer dealing with the {k} left {Bs} employment in {M} {Y}, and the case was not reallocated for {W} weeks.",
+    "{Bc} wrote to {P} to explain the {k} and the {a} {n} it had {v}.",
+    "{P} made a formal complaint about the {k} on {D}.",
+    "{Bsc} {n} shows the {k} was {v} {d}.",
+    "{C} was also affected by the delay in the {k}.",
+    "{P} provided a {n} from {his} GP, which said the {k} was affecting {his} health.",
+    "A manager reviewed the {k} in {M} {Y} and {v} the {a} {n}.",
 ];
 
 const FAULT: &[&str] = &[
@@ -854,6 +875,14 @@ const FAULT: &[&str] = &[
     "The {n} was not {v} {d}, and the records do not show why. This was fault.",
     "{Bc} did not follow its own {n} when it {v} the {a} {n}.",
     "Had {B} acted without fault, it is likely the {n} would have been {v} by {M} {Y}.",
+    "{Bc} did not consider the {k} properly. This was fault.",
+    "There is no record that {B} explained the {k} to {P}. This was fault, and it left {him} uncertain about what would happen.",
+    "The delay in the {k} was not caused by {P}. {Bc} should have acted sooner.",
+    "{Bc} accepts it should have dealt with the {k} sooner. I agree.",
+    "{Bsc} failure to review the {k} meant {P} went without the {a} {n} for {W} months.",
+    "I am not satisfied {B} properly considered {Ps} {n} when it dealt with the {k}. This was fault.",
+    "The guidance says the {k} should be reviewed regularly. {Bc} did not do this. This was fault.",
+    "{P} was put to avoidable effort in chasing {B} about the {k}.",
 ];
 
 const NO_FAULT: &[&str] = &[
@@ -865,6 +894,13 @@ const NO_FAULT: &[&str] = &[
     "{Bc} {v} the {n} in line with its {a} {n}.",
     "I have seen the {n} and the {a} {n}. They support what {B} told {P}.",
     "The {a} {n} was {v} {d}, as the {n} required.",
+    "{Bc} dealt with the {k} in line with its policy and the relevant guidance.",
+    "I have considered {Bs} records about the {k}. They show it considered the relevant information.",
+    "{Bc} explained its decision on the {k} to {P} and told {him} about {his} right of review.",
+    "The {k} was a matter of professional judgement for {B}. I cannot criticise a decision made without fault.",
+    "{P} would like {B} to have reached a different view on the {k}. But that is not evidence of fault.",
+    "{Bc} responded to each of {Ps} contacts about the {k} within its target times.",
+    "Although the {n} took longer than {P} hoped, {B} kept {him} informed throughout.",
 ];
 
 /// Law and guidance for the category, with running-text citations.
@@ -960,7 +996,7 @@ fn agreed_action(w: &mut Writer) {
     ]);
     w.begin(Block::Bullet);
     w.say("pay {P} ");
-    w.amount(AMOUNTS);
+    w.payment();
     w.say(" to acknowledge the distress and uncertainty caused by the faults");
     w.doc.buf.push_str(
         if w.facts.has(id::TIME_AND_TROUBLE) || w.facts.has(id::SYMBOLIC) {

@@ -7,7 +7,7 @@
 //! (`complains`/`complain`), `{was}` `{has}` `{is}` agreement,
 //! `{B}` the body (`the Council`), `{Bc}` capitalised, `{Bs}` and `{Bsc}`
 //! possessive, `{C}` a relative’s letter, `{T}` the complaint topic,
-//! `{n}` noun, `{a}` adjective, `{v}` past verb, `{d}` adverb (all
+//! `{k}` a subject term of the category, `{n}` noun, `{a}` adjective, `{v}` past verb, `{d}` adverb (all
 //! Zipf-drawn), `{M}` month, `{Y}` year, `{D}` full date, `{W}` a number
 //! word. Expansion appends straight to the buffer: no per-sentence
 //! allocation.
@@ -63,6 +63,8 @@ pub struct Writer<'a> {
     pub forms: u64,
     body: &'static str,
     topic: &'static str,
+    /// The main remedy payment, drawn once so summary and agreed action agree.
+    payment: Option<u64>,
 }
 
 impl<'a> Writer<'a> {
@@ -80,6 +82,7 @@ impl<'a> Writer<'a> {
             forms: 0,
             body: super::names::short_name(facts.kind),
             topic,
+            payment: None,
         }
     }
 
@@ -147,6 +150,21 @@ impl<'a> Writer<'a> {
     pub fn sentence_of(&mut self, tpls: &[&str]) {
         let t = *self.rng.pick(tpls);
         self.sentence(t);
+    }
+
+    /// Appends one sentence chosen among `tpls`, avoiding the templates
+    /// used most recently (tracked in `recent`) so paragraphs do not repeat.
+    pub fn fresh_sentence(&mut self, tpls: &[&str], recent: &mut [usize; 8], next: &mut usize) {
+        let mut i = self.rng.below(tpls.len());
+        for _ in 0..4 {
+            if !recent.contains(&i) {
+                break;
+            }
+            i = self.rng.below(tpls.len());
+        }
+        recent[*next % recent.len()] = i;
+        *next += 1;
+        self.sentence(tpls[i]);
     }
 
     /// Appends citation form `i` to the open block, after a space (or with
@@ -233,6 +251,10 @@ impl<'a> Writer<'a> {
                 let w = vocab::noun(&mut self.rng);
                 self.push_word(w);
             }
+            "k" => {
+                let w = vocab::term(&mut self.rng, self.facts.top.label);
+                self.push_word(w);
+            }
             "a" => {
                 let w = vocab::adjective(&mut self.rng);
                 self.push_word(w);
@@ -294,9 +316,23 @@ impl<'a> Writer<'a> {
         push_num(&mut self.doc.buf, y.max(2010) as u64);
     }
 
+    /// The main remedy payment (the same amount each time it is written).
+    pub fn payment(&mut self) {
+        let pounds = match self.payment {
+            Some(p) => p,
+            None => *self.rng.weighted(super::sections::AMOUNTS),
+        };
+        self.payment = Some(pounds);
+        self.write_amount(pounds);
+    }
+
     /// An amount such as `£1,250` (rarely `£1200`, no comma).
     pub fn amount(&mut self, choices: &[(u64, u32)]) {
         let pounds = *self.rng.weighted(choices);
+        self.write_amount(pounds);
+    }
+
+    fn write_amount(&mut self, pounds: u64) {
         let comma = !self.rng.chance(0.05);
         let out = &mut self.doc.buf;
         out.push('£');

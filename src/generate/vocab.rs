@@ -823,6 +823,183 @@ pub const NUMBER_WORDS: &[&str] = &[
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
 ];
 
+/// Subject-specific terms per top-level category (the `{k}` slot), so
+/// that topical words concentrate in their category as in real decisions.
+pub fn topic_terms(top: &str) -> &'static [&'static str] {
+    match top {
+        "Education" => &[
+            "EHC plan",
+            "annual review",
+            "special educational provision",
+            "SEND Code of Practice",
+            "school place",
+            "appeal panel",
+            "admission criteria",
+            "catchment area",
+            "home to school transport",
+            "tuition",
+            "educational psychologist",
+            "section F",
+            "placement",
+            "exclusion",
+            "reintegration plan",
+            "attendance officer",
+        ],
+        "Adult care services" => &[
+            "care package",
+            "care and support plan",
+            "financial assessment",
+            "personal budget",
+            "direct payment",
+            "care home",
+            "home care visits",
+            "occupational therapy assessment",
+            "carer’s assessment",
+            "deferred payment agreement",
+            "safeguarding enquiry",
+            "mental capacity assessment",
+            "reablement",
+            "day services",
+            "top-up fee",
+            "respite care",
+        ],
+        "Housing" => &[
+            "housing register",
+            "banding",
+            "bidding",
+            "temporary accommodation",
+            "personalised housing plan",
+            "relief duty",
+            "prevention duty",
+            "suitability review",
+            "damp and mould",
+            "repair request",
+            "tenancy",
+            "housing options team",
+            "medical priority",
+            "bed and breakfast",
+            "overcrowding",
+            "rent arrears",
+        ],
+        "Planning" => &[
+            "planning permission",
+            "officer report",
+            "planning committee",
+            "site notice",
+            "neighbour consultation",
+            "enforcement investigation",
+            "breach of planning control",
+            "planning condition",
+            "overlooking",
+            "loss of light",
+            "permitted development",
+            "design and access statement",
+            "tree preservation order",
+            "drainage strategy",
+            "conservation officer",
+            "appeal to the Planning Inspectorate",
+        ],
+        "Children's care services" => &[
+            "child protection plan",
+            "child in need plan",
+            "strategy discussion",
+            "core group meeting",
+            "family support worker",
+            "special guardianship allowance",
+            "looked after child review",
+            "independent reviewing officer",
+            "care proceedings",
+            "contact arrangements",
+            "pathway plan",
+            "short breaks",
+            "stage two investigation",
+            "review panel",
+            "parenting assessment",
+            "family group conference",
+        ],
+        "Benefits and tax" => &[
+            "council tax account",
+            "liability order",
+            "single person discount",
+            "enforcement agent fees",
+            "reminder notice",
+            "summons",
+            "housing benefit claim",
+            "overpayment",
+            "backdating request",
+            "council tax reduction",
+            "attachment of earnings",
+            "instalment plan",
+            "business grant",
+            "valuation band",
+            "exemption",
+            "discretionary housing payment",
+        ],
+        "Environment and regulation" => &[
+            "noise diary",
+            "noise recording equipment",
+            "statutory nuisance",
+            "abatement notice",
+            "antisocial behaviour case",
+            "community trigger",
+            "acceptable behaviour contract",
+            "missed collection",
+            "assisted collection",
+            "recycling bin",
+            "fly-tipping report",
+            "environmental health officer",
+            "licensing condition",
+            "odour complaint",
+            "community protection warning",
+            "bin store",
+        ],
+        "Transport and highways" => &[
+            "penalty charge notice",
+            "notice to owner",
+            "formal representation",
+            "charge certificate",
+            "parking permit",
+            "traffic regulation order",
+            "pothole",
+            "highway inspection",
+            "safety inspection",
+            "footway",
+            "dropped kerb application",
+            "road markings",
+            "street lighting",
+            "drainage gully",
+            "highway claim",
+            "blue badge",
+        ],
+        "Health" => &[
+            "hospital discharge",
+            "discharge plan",
+            "section 117 aftercare",
+            "care package",
+            "continuing healthcare assessment",
+            "ward staff",
+            "discharge team",
+            "community mental health team",
+            "care coordinator",
+            "readmission",
+            "joint funding",
+            "multidisciplinary meeting",
+        ],
+        _ => &[
+            "land registry title",
+            "boundary",
+            "licence to occupy",
+            "grounds maintenance",
+            "estates team",
+            "disposal of land",
+            "encroachment",
+            "access rights",
+            "valuation",
+            "right of way",
+        ],
+    }
+}
+
 /// Cumulative Zipf weights for a list of `n` words.
 struct Zipf {
     cum: Vec<f64>,
@@ -850,6 +1027,7 @@ impl Zipf {
     }
 }
 
+static TERM_Z: LazyLock<Zipf> = LazyLock::new(|| Zipf::new(16));
 static NOUN_Z: LazyLock<Zipf> = LazyLock::new(|| Zipf::new(NOUNS.len()));
 static ADJ_Z: LazyLock<Zipf> = LazyLock::new(|| Zipf::new(ADJECTIVES.len()));
 static VERB_Z: LazyLock<Zipf> = LazyLock::new(|| Zipf::new(VERBS.len()));
@@ -858,6 +1036,13 @@ static ADV_Z: LazyLock<Zipf> = LazyLock::new(|| Zipf::new(ADVERBS.len()));
 /// A noun, Zipf-distributed.
 pub fn noun(rng: &mut Rng) -> &'static str {
     NOUNS[NOUN_Z.sample(rng)]
+}
+
+/// A subject-specific term for the category, Zipf-distributed.
+pub fn term(rng: &mut Rng, top: &str) -> &'static str {
+    let terms = topic_terms(top);
+    let i = TERM_Z.sample(rng).min(terms.len() - 1);
+    terms[i]
 }
 
 /// An adjective, Zipf-distributed.
