@@ -30,6 +30,8 @@ pub enum Command {
     Bench(BenchArgs),
     /// Serve the JSON API and the search page over HTTP (loopback by default).
     Serve(ServeArgs),
+    /// Write a deterministic synthetic corpus of realistic decisions.
+    Generate(GenerateArgs),
 }
 
 /// Where the index is.
@@ -185,4 +187,24 @@ pub struct ServeArgs {
     /// Stop any request that takes longer than this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10)]
     pub timeout: u64,
+}
+
+/// `ombudsearch generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of decisions to write.
+    #[arg(long, value_name = "N")]
+    pub count: u64,
+    /// Seed: the same seed always gives the same files.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Output folder (files go in shard folders of 1000).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Layout: plain text, web page, or mixed (about 15% web page).
+    #[arg(long, value_enum, default_value_t = crate::generate::Layout::Mixed)]
+    pub layout: crate::generate::Layout,
+    /// Write into a non-empty folder that is not a generated corpus.
+    #[arg(long)]
+    pub force: bool,
 }

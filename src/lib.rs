@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod corpus;
 pub mod decision;
+pub mod generate;
 pub mod index;
 pub mod indexer;
 pub mod parse;

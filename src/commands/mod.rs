@@ -5,6 +5,7 @@
 
 mod bench;
 mod facets;
+mod generate;
 mod index;
 mod search;
 mod serve;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Facets(a) => facets::run(&a),
         Command::Bench(a) => bench::run(&a),
         Command::Serve(a) => serve::run(&a),
+        Command::Generate(a) => generate::run(&a),
     }
 }
 
