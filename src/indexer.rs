@@ -111,9 +111,9 @@ pub fn build(opts: &IndexOptions, progress: &ProgressBar) -> Result<IndexSummary
     let results: Vec<(PathBuf, FileResult)> = listing
         .files
         .into_par_iter()
-        .map_init(crate::tokenizer::Analysis::default, |analysis, path| {
+        .map(|path| {
             let result = index_file(&path, opts.max_file_bytes, |doc_of| {
-                let doc = fields.document(doc_of, analysis);
+                let doc = fields.document(doc_of);
                 writer_ref.add_document(doc).map(|_| ())
             });
             progress.inc(1);

@@ -12,9 +12,6 @@
 //!   weigh the summary and final decision above the rest.
 //! - The whole decision text is stored once (`body`, stored only). `show`
 //!   re-parses it, so the section fields are not stored a second time.
-//! - Text is tokenized by the indexer ([`tokenizer::Analysis`]) and handed
-//!   to tantivy pre-tokenized; the analyzers named in the field options are
-//!   the same ones, used at query time.
 //! - Facets and filters use fast fields: `authority`, `outcome`, `category`,
 //!   `category_top`, `citation` (multi-valued), `year` and `date`.
 
@@ -156,9 +153,8 @@ impl Fields {
         })
     }
 
-    /// The tantivy document for one decision. Text is tokenized here, once
-    /// per section for both its exact and stemmed field, with `analysis`.
-    pub fn document(&self, d: &Decision, analysis: &mut tokenizer::Analysis) -> TantivyDocument {
+    /// The tantivy document for one decision.
+    pub fn document(&self, d: &Decision) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.body, &d.full_text);
         for (field, value) in [
@@ -169,9 +165,8 @@ impl Fields {
             (self.final_decision, d.final_decision.as_ref()),
         ] {
             if let Some(v) = value {
-                let (exact, stemmed) = analysis.pre_tokenized(v);
-                doc.add_pre_tokenized_text(field.exact, exact);
-                doc.add_pre_tokenized_text(field.stemmed, stemmed);
+                doc.add_text(field.exact, v);
+                doc.add_text(field.stemmed, v);
             }
         }
         if let Some(r) = &d.case_ref {
