@@ -18,8 +18,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build the index from a folder of decisions (a full rebuild).
+    /// Bring the index up to date with a folder of decisions (only new and
+    /// changed files are read; `--rebuild` for a full rebuild).
     Index(IndexArgs),
+    /// Reconcile corpus and index: report drift, exit 1 when there is any.
+    Check(CheckArgs),
     /// Search the decisions; builds the index from ./corpus on first use.
     Search(SearchArgs),
     /// Show one decision by its case reference (23 018 551, 23018551 or 23-018-551).
@@ -58,6 +61,27 @@ pub struct IndexArgs {
     /// Exit with status 1 when any file is rejected.
     #[arg(long)]
     pub strict: bool,
+    /// Ignore what is indexed: rebuild everything, replaced in one commit.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Commit progress after this many documents (a killed run keeps it).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub commit_every: usize,
+    /// Commit progress after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub commit_secs: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The folder of decisions.
+    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
+    #[command(flatten)]
+    pub index: IndexDir,
+    /// Files larger than this many MiB are not decisions (as for `index`).
+    #[arg(long, value_name = "MB", default_value_t = 16)]
+    pub max_file_mb: u64,
 }
 
 /// Narrowing a search (shared by `search` and `facets`).

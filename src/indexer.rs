@@ -1,19 +1,46 @@
-//! Corpus → index: walks the corpus, parses decisions in parallel and writes
-//! them with one tantivy writer, accounting for every file.
+//! Corpus → index: walks the corpus, parses new and changed decisions in
+//! parallel and writes them with one tantivy writer, accounting for every
+//! file.
 //!
-//! Each run is a full rebuild committed atomically: searches running
-//! meanwhile keep seeing the previous commit, and a run that dies leaves the
-//! previous commit in place.
+//! Runs are incremental. The index's manifest ([`crate::manifest`]: path
+//! key, size, modification time, content hash and case reference of every
+//! document, in fast fields) says what is indexed:
+//!
+//! - a file whose size and modification time match its entry is unchanged
+//!   and not read;
+//! - otherwise it is read and hashed: new → added; changed → its old
+//!   document is deleted (by its path key) and the new one added, in the
+//!   same commit; same bytes with a new time → re-added so the manifest
+//!   matches (counted as unchanged, "touched");
+//! - an entry whose file is gone, or is no longer a decision, is deleted;
+//! - a file added under a new path with the case reference of a removed
+//!   document (a rename or move) counts as updated;
+//! - two files with one case reference are both indexed, and named in the
+//!   summary of every run until one goes ("never lose a decision").
+//!
+//! The writer lock is taken before the manifest is read, so a second
+//! indexer is refused ([`IndexError::Locked`]) before it reads anything.
+//! Progress is committed every `commit_every_docs` documents or
+//! `commit_every_secs` seconds (each commit carries [`RunInfo`] with
+//! `complete: false`), so a killed run keeps what it committed and the next
+//! run does the rest. `--rebuild` (or an index built from another corpus
+//! folder) replaces everything in one atomic commit: searches keep seeing
+//! the previous index until it is done.
 
 use crate::corpus::{self, Rejection};
 use crate::index::{self, IndexError};
+use crate::manifest::{self, Entry, Manifest, RunInfo};
 use crate::parse;
+use crate::schema::{Fields, Source};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
-use tantivy::TantivyError;
+use std::time::{Duration, Instant};
+use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
+
+/// Files read and parsed per parallel batch (commits fall between batches).
+const BATCH: usize = 256;
 
 /// What to index, and with what resources.
 #[derive(Debug, Clone)]
@@ -26,6 +53,12 @@ pub struct IndexOptions {
     pub memory_mb: usize,
     /// Files larger than this many bytes are skipped with a message.
     pub max_file_bytes: u64,
+    /// Ignore the manifest: replace the whole index in one commit.
+    pub rebuild: bool,
+    /// Commit after this many documents written…
+    pub commit_every_docs: usize,
+    /// …or after this long, whichever comes first.
+    pub commit_every: Duration,
 }
 
 impl IndexOptions {
@@ -36,6 +69,9 @@ impl IndexOptions {
             index: index.into(),
             memory_mb: 256,
             max_file_bytes: corpus::DEFAULT_MAX_FILE_BYTES,
+            rebuild: false,
+            commit_every_docs: 10_000,
+            commit_every: Duration::from_secs(30),
         }
     }
 }
@@ -45,14 +81,35 @@ impl IndexOptions {
 pub struct IndexSummary {
     /// Every file found (not counting hidden ones).
     pub files_seen: usize,
-    /// Decisions written to the index.
+    /// Corpus files whose decision is in the index after the run
+    /// (added + updated + unchanged).
     pub indexed: usize,
+    /// New files indexed.
+    pub added: usize,
+    /// Changed (or moved) files whose old document was replaced.
+    pub updated: usize,
+    /// Documents taken out: file gone, or no longer a decision.
+    pub removed: usize,
+    /// Files indexed before and not changed (including touched ones).
+    pub unchanged: usize,
+    /// Unchanged files with a new modification time but the same bytes.
+    pub touched: usize,
     /// Hidden files and folders passed over.
     pub hidden: usize,
     /// Files not indexed, each with the reason, sorted by path.
     pub rejected: Vec<(PathBuf, Rejection)>,
+    /// Files indexed after a guess or repair (Windows-1252), with the note.
+    pub warnings: Vec<(PathBuf, String)>,
     /// Case references found in more than one file (all are indexed).
     pub duplicate_refs: Vec<(String, Vec<PathBuf>)>,
+    /// Why the whole index was rebuilt, when it was.
+    pub rebuilt: Option<String>,
+    /// True when the previous run had not finished (this one completed it).
+    pub resumed: bool,
+    /// Commits made.
+    pub commits: usize,
+    /// Decisions in the index after the run.
+    pub docs_in_index: u64,
     /// Bytes of the files read.
     pub bytes: u64,
     /// Wall-clock seconds for the whole run.
@@ -60,7 +117,7 @@ pub struct IndexSummary {
 }
 
 impl IndexSummary {
-    /// Megabytes (10^6 bytes) of decision text indexed per second.
+    /// Megabytes (10^6 bytes) of decision text read per second.
     pub fn mb_per_second(&self) -> f64 {
         if self.seconds > 0.0 {
             self.bytes as f64 / 1e6 / self.seconds
@@ -82,100 +139,310 @@ pub enum IndexerError {
     Index(#[from] IndexError),
 }
 
-/// The outcome for one file.
-enum FileResult {
-    Indexed {
-        case_ref: Option<String>,
-        bytes: u64,
-    },
-    Rejected(Rejection),
+impl From<TantivyError> for IndexerError {
+    fn from(e: TantivyError) -> Self {
+        IndexerError::Index(IndexError::Tantivy(e))
+    }
 }
 
-/// Rebuilds the index at `opts.index` from the corpus at `opts.corpus`.
+/// How a file that was read ended up.
+enum Outcome {
+    Added,
+    Updated,
+    Touched,
+}
+
+/// The outcome for one file that was read.
+enum FileResult {
+    Indexed {
+        outcome: Outcome,
+        source: Source,
+        bytes: u64,
+        warning: Option<String>,
+    },
+    Rejected {
+        why: Rejection,
+        /// A document of this file was in the index (and is now deleted).
+        had_document: bool,
+    },
+}
+
+/// A file to read: new, or changed by size or time.
+struct Job {
+    path: PathBuf,
+    key: String,
+    old: Option<Vec<Entry>>,
+}
+
+/// The canonical form of the corpus folder, recorded in each commit.
+pub fn corpus_root(corpus: &Path) -> PathBuf {
+    std::fs::canonicalize(corpus).unwrap_or_else(|_| corpus.to_path_buf())
+}
+
+/// Brings the index at `opts.index` up to date with the corpus at
+/// `opts.corpus` (a full rebuild with `opts.rebuild`).
 pub fn build(opts: &IndexOptions, progress: &ProgressBar) -> Result<IndexSummary, IndexerError> {
     let started = Instant::now();
     let listing = corpus::list(&opts.corpus).map_err(|source| IndexerError::Corpus {
         path: opts.corpus.clone(),
         source,
     })?;
+    let root = corpus_root(&opts.corpus);
     let (index, fields) = index::open_for_rebuild(&opts.index)?;
     let threads = rayon::current_num_threads().clamp(1, 8);
     let budget = (opts.memory_mb.max(15 * threads)) << 20;
+    // The lock first: nothing below may read a state another writer changes.
     let mut writer = index
-        .writer_with_num_threads::<tantivy::TantivyDocument>(threads, budget)
+        .writer_with_num_threads::<TantivyDocument>(threads, budget)
         .map_err(|e| lock_or(e, &opts.index))?;
-    writer.delete_all_documents().map_err(IndexError::from)?;
-
-    progress.set_length(listing.files.len() as u64);
-    let writer_ref = &writer;
-    let results: Vec<(PathBuf, FileResult)> = listing
-        .files
-        .into_par_iter()
-        .map(|path| {
-            let result = index_file(&path, opts.max_file_bytes, |doc_of| {
-                let doc = fields.document(doc_of);
-                writer_ref.add_document(doc).map(|_| ())
-            });
-            progress.inc(1);
-            (path, result)
-        })
-        .collect();
-
-    writer.commit().map_err(IndexError::from)?;
-    writer.wait_merging_threads().map_err(IndexError::from)?;
-    progress.finish_and_clear();
 
     let mut summary = IndexSummary {
-        files_seen: results.len() + listing.unlisted.len(),
+        files_seen: listing.files.len() + listing.unlisted.len(),
         hidden: listing.hidden,
         rejected: listing.unlisted,
         ..IndexSummary::default()
     };
-    let mut by_ref: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    for (path, result) in results {
-        match result {
-            FileResult::Indexed { case_ref, bytes } => {
-                summary.indexed += 1;
-                summary.bytes += bytes;
-                if let Some(r) = case_ref {
-                    by_ref.entry(r).or_default().push(path);
-                }
+    let previous = RunInfo::load(&index);
+    summary.resumed = previous.as_ref().is_some_and(|p| !p.complete);
+    let mut manifest = Manifest::of_index(&index)?;
+    let had_documents = !manifest.is_empty();
+    summary.rebuilt = if opts.rebuild {
+        Some("--rebuild".into())
+    } else if let Some(p) = previous.as_ref().filter(|p| p.corpus != root) {
+        Some(format!(
+            "the index was built from {}, not {}",
+            p.corpus.display(),
+            root.display()
+        ))
+    } else if manifest.unkeyed > 0 {
+        Some("the index holds documents without a source path".into())
+    } else {
+        None
+    };
+    if summary.rebuilt.is_some() {
+        writer.delete_all_documents()?;
+        manifest = Manifest::default();
+    }
+    // A rebuild of a non-empty index is one atomic commit; otherwise commit
+    // progress as it is made.
+    let periodic = !(summary.rebuilt.is_some() && had_documents);
+
+    // Plan: unchanged files are not read; gone files are deleted.
+    let mut kept: Vec<Source> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
+    for path in listing.files {
+        let key = manifest::key_of(&opts.corpus, &path);
+        let old = manifest.by_key.remove(&key);
+        if let Some(entries) = &old
+            && let [entry] = entries.as_slice()
+            && let Ok(meta) = std::fs::metadata(&path)
+            && meta.len() == entry.source.size
+            && manifest::mtime_ns(&meta) == entry.source.mtime_ns
+        {
+            kept.push(entry.source.clone());
+            continue;
+        }
+        jobs.push(Job { path, key, old });
+    }
+    let mut removed_refs: HashMap<String, usize> = HashMap::new();
+    let mut ops = false;
+    for (key, entries) in manifest.by_key.drain() {
+        writer.delete_term(Term::from_field_text(fields.source.key, &key));
+        ops = true;
+        for e in entries {
+            summary.removed += 1;
+            if let Some(r) = e.source.case_ref {
+                *removed_refs.entry(r).or_default() += 1;
             }
-            FileResult::Rejected(why) => summary.rejected.push((path, why)),
         }
     }
+    summary.unchanged = kept.len();
+
+    progress.set_length(jobs.len() as u64);
+    let mut written: Vec<(PathBuf, Source, bool)> = Vec::new();
+    let mut since_commit = 0usize;
+    let mut last_commit = Instant::now();
+    for batch in jobs.chunks(BATCH) {
+        let writer_ref = &writer;
+        let results: Vec<(&Job, FileResult)> = batch
+            .par_iter()
+            .map(|job| {
+                let r = index_file(job, opts.max_file_bytes, writer_ref, &fields);
+                progress.inc(1);
+                (job, r)
+            })
+            .collect();
+        for (job, result) in results {
+            match result {
+                FileResult::Indexed {
+                    outcome,
+                    source,
+                    bytes,
+                    warning,
+                } => {
+                    ops = true;
+                    since_commit += 1;
+                    summary.bytes += bytes;
+                    let added = matches!(outcome, Outcome::Added);
+                    match outcome {
+                        Outcome::Added => summary.added += 1,
+                        Outcome::Updated => summary.updated += 1,
+                        Outcome::Touched => {
+                            summary.unchanged += 1;
+                            summary.touched += 1;
+                        }
+                    }
+                    if let Some(w) = warning {
+                        summary.warnings.push((job.path.clone(), w));
+                    }
+                    written.push((job.path.clone(), source, added));
+                }
+                FileResult::Rejected { why, had_document } => {
+                    if had_document {
+                        ops = true;
+                        summary.removed += 1;
+                    }
+                    summary.rejected.push((job.path.clone(), why));
+                }
+            }
+        }
+        if periodic
+            && (since_commit >= opts.commit_every_docs.max(1)
+                || last_commit.elapsed() >= opts.commit_every)
+        {
+            commit(&mut writer, &root, false)?;
+            summary.commits += 1;
+            since_commit = 0;
+            last_commit = Instant::now();
+        }
+    }
+    if ops || summary.commits > 0 || previous.as_ref() != Some(&complete_info(&root)) {
+        commit(&mut writer, &root, true)?;
+        summary.commits += 1;
+    }
+    writer.wait_merging_threads()?;
+    progress.finish_and_clear();
+
+    // A new file carrying the case reference of a removed document is the
+    // same decision moved: an update.
+    for (_, source, added) in &written {
+        if *added
+            && let Some(r) = &source.case_ref
+            && let Some(n) = removed_refs.get_mut(r)
+            && *n > 0
+        {
+            *n -= 1;
+            summary.added -= 1;
+            summary.removed -= 1;
+            summary.updated += 1;
+        }
+    }
+    summary.indexed = summary.added + summary.updated + summary.unchanged;
     summary.rejected.sort_by(|a, b| a.0.cmp(&b.0));
+    summary.warnings.sort();
+    let mut by_ref: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for s in &kept {
+        if let Some(r) = &s.case_ref {
+            by_ref
+                .entry(r.clone())
+                .or_default()
+                .push(opts.corpus.join(&s.key));
+        }
+    }
+    for (path, s, _) in written {
+        if let Some(r) = s.case_ref {
+            by_ref.entry(r).or_default().push(path);
+        }
+    }
     summary.duplicate_refs = by_ref
         .into_iter()
         .filter(|(_, paths)| paths.len() > 1)
+        .map(|(r, mut paths)| {
+            paths.sort();
+            (r, paths)
+        })
         .collect();
+    summary.docs_in_index = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .map(|r: tantivy::IndexReader| r.searcher().num_docs())
+        .unwrap_or(0);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
 
-/// Reads and parses one file and hands the decision to `write`.
-fn index_file(
-    path: &Path,
-    max_bytes: u64,
-    write: impl FnOnce(&crate::decision::Decision) -> tantivy::Result<()>,
-) -> FileResult {
-    let text = match corpus::read_text(path, max_bytes) {
-        Ok(text) => text,
-        Err(why) => return FileResult::Rejected(why),
-    };
-    let decision = match parse::parse(&text, &path.to_string_lossy()) {
-        Ok(d) => d,
-        Err(e) => return FileResult::Rejected(Rejection::NotADecision(e.to_string())),
-    };
-    if let Err(e) = write(&decision) {
-        return FileResult::Rejected(Rejection::Io(format!("index write failed: {e}")));
+fn complete_info(root: &Path) -> RunInfo {
+    RunInfo {
+        corpus: root.to_path_buf(),
+        complete: true,
     }
-    FileResult::Indexed {
+}
+
+/// Commits everything written so far, with the run's [`RunInfo`].
+fn commit(writer: &mut IndexWriter, root: &Path, complete: bool) -> tantivy::Result<()> {
+    let info = RunInfo {
+        corpus: root.to_path_buf(),
+        complete,
+    };
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&info.to_payload());
+    prepared.commit()?;
+    Ok(())
+}
+
+/// Reads, parses and writes one new or changed file, deleting its old
+/// document first (the delete's opstamp precedes the add's, so only the
+/// old document goes).
+fn index_file(job: &Job, max_bytes: u64, writer: &IndexWriter, fields: &Fields) -> FileResult {
+    let old = job.old.as_deref().unwrap_or(&[]);
+    let delete_old = || {
+        if !old.is_empty() {
+            writer.delete_term(Term::from_field_text(fields.source.key, &job.key));
+        }
+    };
+    let rejected = |why| {
+        delete_old();
+        FileResult::Rejected {
+            why,
+            had_document: !old.is_empty(),
+        }
+    };
+    let file = match corpus::read_file(&job.path, max_bytes) {
+        Ok(f) => f,
+        Err(why) => return rejected(why),
+    };
+    let decision = match parse::parse(&file.decoded.text, &job.path.to_string_lossy()) {
+        Ok(d) => d,
+        Err(e) => return rejected(Rejection::NotADecision(e.to_string())),
+    };
+    let source = Source {
+        key: job.key.clone(),
+        size: file.size,
+        mtime_ns: file.mtime_ns,
+        hash: file.hash,
         case_ref: decision
             .case_ref
             .as_deref()
             .and_then(crate::caseref::normalise),
-        bytes: text.len() as u64,
+    };
+    let outcome = match old {
+        [] => Outcome::Added,
+        [only] if only.source.hash == file.hash => Outcome::Touched,
+        _ => Outcome::Updated,
+    };
+    delete_old();
+    if let Err(e) = writer.add_document(fields.document_from(&decision, &source)) {
+        return FileResult::Rejected {
+            why: Rejection::Io(format!("index write failed: {e}")),
+            had_document: !old.is_empty(),
+        };
+    }
+    FileResult::Indexed {
+        outcome,
+        source,
+        bytes: file.size,
+        warning: file.decoded.warning,
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod caseref;
+pub mod check;
 pub mod citation;
 pub mod cli;
 pub mod commands;
@@ -11,6 +12,7 @@ pub mod decision;
 pub mod generate;
 pub mod index;
 pub mod indexer;
+pub mod manifest;
 pub mod parse;
 pub mod render;
 pub mod schema;

@@ -27,6 +27,65 @@ use tantivy::{DateTime, TantivyDocument};
 /// built by an older version is recognised and rebuilt instead of misread.
 pub const FORMAT_VERSION: u32 = 2;
 
+// ---- Incremental indexing: the file behind each document. ----
+
+/// The file a document was read from, as the manifest of an index records
+/// it. The manifest is not a side file: it is these fields of the indexed
+/// documents, so it is committed atomically with them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Path relative to the corpus folder, `/`-separated: the key for
+    /// delete-by-term.
+    pub key: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    /// XXH3-64 of the file's bytes.
+    pub hash: u64,
+    /// Normalised case reference, if the decision has one.
+    pub case_ref: Option<String>,
+}
+
+/// Schema fields holding a [`Source`]: an indexed, fast `source` key and
+/// fast size, time, hash and case reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceFields {
+    pub key: Field,
+    pub size: Field,
+    pub mtime: Field,
+    pub hash: Field,
+    pub case_ref: Field,
+}
+
+impl SourceFields {
+    pub const KEY: &'static str = "source";
+    pub const SIZE: &'static str = "source_size";
+    pub const MTIME: &'static str = "source_mtime";
+    pub const HASH: &'static str = "content_hash";
+    pub const CASE_REF: &'static str = "source_ref";
+
+    fn add(b: &mut tantivy::schema::SchemaBuilder) -> SourceFields {
+        SourceFields {
+            key: b.add_text_field(Self::KEY, STRING | FAST),
+            size: b.add_u64_field(Self::SIZE, FAST),
+            mtime: b.add_i64_field(Self::MTIME, FAST),
+            hash: b.add_u64_field(Self::HASH, FAST),
+            case_ref: b.add_text_field(Self::CASE_REF, FAST),
+        }
+    }
+
+    fn add_to(&self, doc: &mut TantivyDocument, s: &Source) {
+        doc.add_text(self.key, &s.key);
+        doc.add_u64(self.size, s.size);
+        doc.add_i64(self.mtime, s.mtime_ns);
+        doc.add_u64(self.hash, s.hash);
+        if let Some(r) = &s.case_ref {
+            doc.add_text(self.case_ref, r);
+        }
+    }
+}
+
 /// A free-text section: its exact field and its stemmed twin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextField {
@@ -59,6 +118,8 @@ pub struct Fields {
     pub citation: Field,
     pub decided_by: Field,
     pub path: Field,
+    /// Where a document came from, for incremental indexing (see [`Source`]).
+    pub source: SourceFields,
 }
 
 /// The section fields a query may name, with the name a user types.
@@ -119,6 +180,7 @@ impl Fields {
         let citation = b.add_text_field("citation", STRING | FAST | STORED);
         let decided_by = b.add_text_field("decided_by", STORED);
         let path = b.add_text_field("path", STORED);
+        let source = SourceFields::add(&mut b);
         Fields {
             schema: b.build(),
             text,
@@ -138,6 +200,7 @@ impl Fields {
             citation,
             decided_by,
             path,
+            source,
         }
     }
 
@@ -201,6 +264,13 @@ impl Fields {
             doc.add_text(self.decided_by, by);
         }
         doc.add_text(self.path, &d.path);
+        doc
+    }
+
+    /// The document for one decision read from the file described by `source`.
+    pub fn document_from(&self, d: &Decision, source: &Source) -> TantivyDocument {
+        let mut doc = self.document(d);
+        self.source.add_to(&mut doc, source);
         doc
     }
 }

@@ -1,4 +1,4 @@
-//! `ombudsearch index`: rebuild the index from a corpus folder.
+//! `ombudsearch index`: bring the index up to date with a corpus folder.
 
 use super::Status;
 use crate::cli::IndexArgs;
@@ -23,7 +23,7 @@ pub(super) fn progress_bar() -> ProgressBar {
     bar
 }
 
-/// Builds the index and prints the summary on standard error.
+/// Builds the index with default options and prints the summary.
 pub(super) fn build(
     corpus: &Path,
     index: &Path,
@@ -33,7 +33,13 @@ pub(super) fn build(
     let mut opts = IndexOptions::new(corpus, index);
     opts.memory_mb = memory_mb;
     opts.max_file_bytes = max_file_mb.saturating_mul(1 << 20);
-    let summary = indexer::build(&opts, &progress_bar()).with_context(|| {
+    build_with(&opts)
+}
+
+/// Brings the index up to date and prints the summary on standard error.
+fn build_with(opts: &IndexOptions) -> anyhow::Result<IndexSummary> {
+    let (corpus, index) = (&opts.corpus, &opts.index);
+    let summary = indexer::build(opts, &progress_bar()).with_context(|| {
         format!(
             "indexing {} into {} failed",
             corpus.display(),
@@ -45,7 +51,13 @@ pub(super) fn build(
 }
 
 pub(super) fn run(a: &IndexArgs) -> anyhow::Result<Status> {
-    let summary = build(&a.corpus, &a.index.index, a.memory_mb, a.max_file_mb)?;
+    let mut opts = IndexOptions::new(&a.corpus, &a.index.index);
+    opts.memory_mb = a.memory_mb;
+    opts.max_file_bytes = a.max_file_mb.saturating_mul(1 << 20);
+    opts.rebuild = a.rebuild;
+    opts.commit_every_docs = a.commit_every;
+    opts.commit_every = std::time::Duration::from_secs(a.commit_secs);
+    let summary = build_with(&opts)?;
     Ok(if a.strict && !summary.rejected.is_empty() {
         Status::Failure
     } else {

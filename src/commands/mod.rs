@@ -4,6 +4,7 @@
 //! and `main` maps those (see [`exit_code`]).
 
 mod bench;
+mod check;
 mod facets;
 mod generate;
 mod index;
@@ -22,7 +23,8 @@ pub enum Status {
     /// Did what was asked.
     Success,
     /// Ran, but the result is a failure the user asked to hear about:
-    /// `index --strict` with rejected files, `show` of an unknown reference.
+    /// `index --strict` with rejected files, `show` of an unknown reference,
+    /// `check` finding drift.
     Failure,
 }
 
@@ -30,6 +32,7 @@ pub enum Status {
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Index(a) => index::run(&a),
+        Command::Check(a) => check::run(&a),
         Command::Search(a) => search::run(&a),
         Command::Show(a) => show::run(&a),
         Command::Facets(a) => facets::run(&a),

@@ -169,29 +169,126 @@ pub fn decision(out: &mut dyn Write, d: &Decision, style: Style) -> std::io::Res
 pub fn index_summary(out: &mut dyn Write, s: &IndexSummary) -> std::io::Result<()> {
     writeln!(
         out,
-        "indexed {} of {} files in {:.2} s ({:.1} MB/s); {} rejected{}",
+        "indexed {} of {} files in {:.2} s ({:.1} MB/s): {} added, {} updated, {} removed, {} unchanged{}, {} rejected, {} duplicate case references; {} decisions in the index{}",
         s.indexed,
         s.files_seen,
         s.seconds,
         s.mb_per_second(),
+        s.added,
+        s.updated,
+        s.removed,
+        s.unchanged,
+        if s.touched > 0 {
+            format!(" ({} touched, same content)", s.touched)
+        } else {
+            String::new()
+        },
         s.rejected.len(),
+        s.duplicate_refs.len(),
+        s.docs_in_index,
         if s.hidden > 0 {
             format!("; {} hidden entries skipped", s.hidden)
         } else {
             String::new()
         }
     )?;
+    if let Some(why) = &s.rebuilt {
+        writeln!(out, "  full rebuild: {why}")?;
+    }
+    if s.resumed {
+        writeln!(
+            out,
+            "  the previous run had not finished: this run completed it"
+        )?;
+    }
     for (path, why) in &s.rejected {
         writeln!(out, "  rejected {}: {why}", path.display())?;
+    }
+    for (path, why) in &s.warnings {
+        writeln!(out, "  warning {}: {why}", path.display())?;
     }
     for (r, paths) in &s.duplicate_refs {
         let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         writeln!(
             out,
-            "  warning: case reference {} appears in {} files: {}",
+            "  duplicate: case reference {} appears in {} files, all indexed (remove the extra copies): {}",
             crate::caseref::display(r),
             paths.len(),
             list.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// What `check` found: a verdict line, then each problem on its own line.
+pub fn check_report(
+    out: &mut dyn Write,
+    r: &crate::check::CheckReport,
+    corpus: &std::path::Path,
+    index: &std::path::Path,
+) -> std::io::Result<()> {
+    let verdict = if r.drift() { "DRIFT" } else { "in sync" };
+    writeln!(
+        out,
+        "{verdict}: {} files in {}, {} decisions in {}: {} in sync, {} missing from the index, {} stale, {} indexed but gone, {} indexed twice; {} not decisions",
+        r.files,
+        corpus.display(),
+        r.docs,
+        index.display(),
+        r.in_sync,
+        r.missing.len(),
+        r.stale.len(),
+        r.gone.len(),
+        r.twice.len(),
+        r.rejected.len(),
+    )?;
+    if let Some(other) = &r.other_corpus {
+        writeln!(out, "  the index was built from {}", other.display())?;
+    }
+    if r.incomplete {
+        writeln!(out, "  the last indexing run did not finish")?;
+    }
+    if r.unkeyed > 0 {
+        writeln!(
+            out,
+            "  {} documents have no source path (rebuild the index)",
+            r.unkeyed
+        )?;
+    }
+    for p in &r.missing {
+        writeln!(
+            out,
+            "  missing {}: a decision, not in the index",
+            p.display()
+        )?;
+    }
+    for p in &r.stale {
+        writeln!(out, "  stale {}: changed since it was indexed", p.display())?;
+    }
+    for k in &r.gone {
+        writeln!(out, "  gone {k}: indexed, but no such file in the corpus")?;
+    }
+    for (k, n) in &r.twice {
+        writeln!(out, "  twice {k}: indexed {n} times")?;
+    }
+    for (p, why) in &r.rejected {
+        writeln!(out, "  not a decision {}: {why}", p.display())?;
+    }
+    for (cr, keys) in &r.duplicate_refs {
+        writeln!(
+            out,
+            "  duplicate case reference {} in {} files: {}",
+            crate::caseref::display(cr),
+            keys.len(),
+            keys.join(", ")
+        )?;
+    }
+    if r.drift() {
+        writeln!(
+            out,
+            "run `ombudsearch index --corpus {} --index {}` to bring the index up to date",
+            corpus.display(),
+            index.display()
         )?;
     }
     Ok(())
