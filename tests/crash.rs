@@ -89,19 +89,65 @@ fn killed_indexer_leaves_a_consistent_index_and_the_next_run_completes_it() {
     let index = dir.path().join("index");
     let mut last = 0u64;
     // Kills before the first commit, between and during commits, and late.
-    for delay_ms in [30u64, 400, 1500, 3000, 5000] {
+    let mut saw_partial = false;
+    // Two kills at fixed times (before the first commit: listing, opening,
+    // parsing), then three that wait for a new commit to land and kill 0,
+    // 100 and 250 ms after it (during the next batch or the next commit).
+    // Waiting for commits, not clocks, keeps this meaningful on a busy machine.
+    for (fixed_ms, after_commit_ms) in [
+        (Some(30u64), 0u64),
+        (Some(300), 0),
+        (None, 0),
+        (None, 100),
+        (None, 250),
+    ] {
         let mut child = spawn_index(&g.corpus, &index, "100");
-        std::thread::sleep(Duration::from_millis(delay_ms));
+        match fixed_ms {
+            Some(ms) => std::thread::sleep(Duration::from_millis(ms)),
+            None => {
+                let started = Instant::now();
+                while child.try_wait().unwrap().is_none()
+                    && started.elapsed() < Duration::from_secs(120)
+                    && committed_total(&index).unwrap_or(0) <= last
+                {
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                std::thread::sleep(Duration::from_millis(after_commit_ms));
+            }
+        }
+        let delay_ms = fixed_ms.unwrap_or(after_commit_ms);
         let finished = child.try_wait().unwrap().is_some();
         child.kill().ok(); // SIGKILL on Unix
         child.wait().unwrap();
         let total = committed_total(&index);
+        let when = if fixed_ms.is_some() {
+            "after start"
+        } else {
+            "after a commit"
+        };
         eprintln!(
-            "killed after {delay_ms} ms (finished: {finished}): {total:?} decisions committed"
+            "killed {delay_ms} ms {when} (finished: {finished}): {total:?} decisions committed"
         );
         if let Some(t) = total {
             assert!(t >= last && t <= g.count, "{t} after {last}");
             last = t;
+            // A run killed between commits: `check` reports the drift.
+            if !finished && t > 0 && t < g.count && !saw_partial {
+                saw_partial = true;
+                let out = bin()
+                    .args(["check", "--corpus"])
+                    .arg(&g.corpus)
+                    .arg("--index")
+                    .arg(&index)
+                    .output()
+                    .unwrap();
+                let report = String::from_utf8_lossy(&out.stdout);
+                assert_eq!(out.status.code(), Some(1), "{report}");
+                assert!(
+                    report.contains("the last indexing run did not finish"),
+                    "{report}"
+                );
+            }
         }
     }
     let out = bin()
@@ -113,7 +159,7 @@ fn killed_indexer_leaves_a_consistent_index_and_the_next_run_completes_it() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    eprintln!("completing run: {}", err.lines().next().unwrap_or(""));
+    eprintln!("completing run:\n{err}");
     assert!(
         err.contains(&format!("{} decisions in the index", g.count)),
         "{err}"
