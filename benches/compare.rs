@@ -164,7 +164,10 @@ fn main() {
     corpus.warm();
     eprintln!("building FTS5 …");
     let fb = support::build_fts5(&corpus, &db_path);
-    assert_eq!(ob.docs, fb.docs, "the two builds hold different numbers of decisions");
+    assert_eq!(
+        ob.docs, fb.docs,
+        "the two builds hold different numbers of decisions"
+    );
 
     let engine = ombudsearch::search::Engine::open_snapshot(&index_dir).expect("open index");
     let peer = Fts5::open(&db_path).expect("open FTS5 database");
@@ -290,7 +293,10 @@ fn print_report(r: &Report) {
         r.warmup
     );
 
-    let _ = writeln!(o, "\nBuild (read + parse + citations + index, both engines)");
+    let _ = writeln!(
+        o,
+        "\nBuild (read + parse + citations + index, both engines)"
+    );
     let _ = writeln!(
         o,
         "{:<14} {:>9} {:>8} {:>10} {:>12}",

@@ -132,11 +132,13 @@ pub struct Corpus {
 pub fn corpus(n: u64) -> Corpus {
     let dir = data_dir().join(format!("corpus-{n}-seed{SEED}"));
     let marker = std::fs::read_to_string(dir.join(generate::MARKER)).unwrap_or_default();
-    let complete = marker.contains(&format!("seed={SEED}\n")) && marker.contains(&format!("count={n}\n"));
+    let complete =
+        marker.contains(&format!("seed={SEED}\n")) && marker.contains(&format!("count={n}\n"));
     if !complete {
         eprintln!("generating {n} decisions into {} …", dir.display());
-        let s = generate::write_corpus(&GenerateOptions::new(n, SEED, &dir), &ProgressBar::hidden())
-            .unwrap_or_else(|e| panic!("cannot generate the bench corpus: {e}"));
+        let s =
+            generate::write_corpus(&GenerateOptions::new(n, SEED, &dir), &ProgressBar::hidden())
+                .unwrap_or_else(|e| panic!("cannot generate the bench corpus: {e}"));
         eprintln!(
             "generated {} files, {:.1} MB in {:.1} s",
             s.files,
@@ -145,7 +147,12 @@ pub fn corpus(n: u64) -> Corpus {
         );
     }
     let listing = corpus::list(&dir).expect("cannot list the bench corpus");
-    assert_eq!(listing.files.len() as u64, n, "{}: unexpected file count", dir.display());
+    assert_eq!(
+        listing.files.len() as u64,
+        n,
+        "{}: unexpected file count",
+        dir.display()
+    );
     let bytes = listing
         .files
         .iter()
@@ -317,7 +324,9 @@ pub fn build_fts5(c: &Corpus, path: &Path) -> Build {
         let txn = conn.transaction().expect("begin");
         let mut n = 0u64;
         {
-            let mut ins_doc = txn.prepare("INSERT INTO docs(id, body) VALUES (?1, ?2)").unwrap();
+            let mut ins_doc = txn
+                .prepare("INSERT INTO docs(id, body) VALUES (?1, ?2)")
+                .unwrap();
             let mut ins_fts = txn
                 .prepare(&format!(
                     "INSERT INTO fts(rowid, {FTS5_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -329,7 +338,9 @@ pub fn build_fts5(c: &Corpus, path: &Path) -> Build {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )
                 .unwrap();
-            let mut ins_cite = txn.prepare("INSERT INTO cites(id, key) VALUES (?1, ?2)").unwrap();
+            let mut ins_cite = txn
+                .prepare("INSERT INTO cites(id, key) VALUES (?1, ?2)")
+                .unwrap();
             for d in rx {
                 n += 1;
                 let id = n as i64;
@@ -592,7 +603,8 @@ impl Fts5 {
             let mut st = conn.prepare(sql)?;
             st.query_map([], |r| r.get::<_, String>(0))?.collect()
         };
-        let authorities = distinct("SELECT DISTINCT authority FROM meta WHERE authority IS NOT NULL")?;
+        let authorities =
+            distinct("SELECT DISTINCT authority FROM meta WHERE authority IS NOT NULL")?;
         let outcomes = distinct("SELECT DISTINCT outcome FROM meta WHERE outcome IS NOT NULL")?;
         let categories = distinct("SELECT DISTINCT category FROM meta WHERE category IS NOT NULL")?;
         let citations = distinct("SELECT DISTINCT key FROM cites")?;
@@ -640,14 +652,12 @@ impl Fts5 {
                 wheres.push("0".into());
                 return;
             }
-            wheres.push(format!(
-                "{col} IN ({})",
-                vec!["?"; values.len()].join(", ")
-            ));
+            wheres.push(format!("{col} IN ({})", vec!["?"; values.len()].join(", ")));
             params.extend(values.into_iter().map(Value::Text));
         };
         if let Some(v) = present(&req.council) {
-            let names = filter::resolve_authority(&v, &self.authorities).map_err(|e| e.to_string())?;
+            let names =
+                filter::resolve_authority(&v, &self.authorities).map_err(|e| e.to_string())?;
             in_list(&mut wheres, "m.authority", names);
             needs_meta = true;
         }
@@ -669,10 +679,17 @@ impl Fts5 {
             in_list(&mut wheres, "c.key", keys);
             if n > 0 {
                 let last = wheres.pop().unwrap_or_default();
-                wheres.push(format!("{id} IN (SELECT c.id FROM cites c WHERE {last})"));
+                // Correlated, so the MATCH drives and each match costs one
+                // primary-key probe (`rowid IN (…)` made SQLite scan instead).
+                wheres.push(format!(
+                    "EXISTS (SELECT 1 FROM cites c WHERE c.id = {id} AND {last})"
+                ));
             }
         }
-        for (value, op, what) in [(&req.since, ">=", "--since date"), (&req.until, "<=", "--until date")] {
+        for (value, op, what) in [
+            (&req.since, ">=", "--since date"),
+            (&req.until, "<=", "--until date"),
+        ] {
             if let Some(s) = value.as_deref().filter(|s| !s.is_empty()) {
                 let d = search::parse_date(what, s).map_err(|e| e.to_string())?;
                 wheres.push(format!("m.date {op} ?"));
@@ -704,15 +721,20 @@ impl Fts5 {
         let page: Vec<(i64, f64)>;
         if !req.facets {
             // One statement: ranked matches and the total.
+            // (bm25() cannot be called in a window query itself, hence the subquery.)
             let sql = format!(
-                "SELECT {id} AS id, {score} AS score, {date_col} AS date, count(*) OVER () \
-                 FROM {from}{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+                "SELECT id, score, date, count(*) OVER () FROM \
+                 (SELECT {id} AS id, {score} AS score, {date_col} AS date FROM {from}{where_sql}) \
+                 ORDER BY {order} LIMIT {limit} OFFSET {offset}"
             );
             let mut st = self.conn.prepare_cached(&sql).map_err(db)?;
             let mut rows = st.query(params_from_iter(params.iter())).map_err(db)?;
             let mut p = Vec::new();
             while let Some(r) = rows.next().map_err(db)? {
-                p.push((r.get::<_, i64>(0).map_err(db)?, r.get::<_, f64>(1).map_err(db)?));
+                p.push((
+                    r.get::<_, i64>(0).map_err(db)?,
+                    r.get::<_, f64>(1).map_err(db)?,
+                ));
                 resp.total = r.get::<_, i64>(3).map_err(db)? as usize;
             }
             page = p;
@@ -729,7 +751,9 @@ impl Fts5 {
                 .prepare_cached("DELETE FROM temp.hits")
                 .and_then(|mut s| s.execute([]))
                 .map_err(db)?;
-            let sql = format!("INSERT INTO temp.hits(id, score) SELECT {id}, {score} FROM {from}{where_sql}");
+            let sql = format!(
+                "INSERT INTO temp.hits(id, score) SELECT {id}, {score} FROM {from}{where_sql}"
+            );
             resp.total = self
                 .conn
                 .prepare_cached(&sql)
@@ -803,8 +827,10 @@ impl Fts5 {
     fn facets(&self) -> rusqlite::Result<Facets> {
         let rows = |sql: &str| -> rusqlite::Result<Vec<(String, u64)>> {
             let mut st = self.conn.prepare_cached(sql)?;
-            st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?
-                .collect()
+            st.query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?
+            .collect()
         };
         let by = |col: &str, top: &str| {
             format!(
@@ -826,7 +852,10 @@ impl Fts5 {
         // The category tree, as ombudsearch shows it: top levels with subs.
         let mut tops: BTreeMap<String, (u64, Vec<(String, u64)>)> = BTreeMap::new();
         for (full, n) in category {
-            let top = full.split_once(" > ").map_or(full.as_str(), |(t, _)| t).to_string();
+            let top = full
+                .split_once(" > ")
+                .map_or(full.as_str(), |(t, _)| t)
+                .to_string();
             let e = tops.entry(top).or_default();
             e.0 += n;
             if full.contains(" > ") {
