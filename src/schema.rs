@@ -18,14 +18,17 @@
 use crate::decision::Decision;
 use crate::tokenizer;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, NumericOptions, STORED,
+    STRING,
     Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{DateTime, TantivyDocument};
 
-/// Bumped whenever the schema or the meaning of a field changes, so an index
-/// built by an older version is recognised and rebuilt instead of misread.
-pub const FORMAT_VERSION: u32 = 2;
+/// Bumped whenever the schema, the meaning of a field or the encoding of the
+/// files changes, so an index built by an older version is recognised and
+/// rebuilt instead of misread. The schema carries it as the name of an empty
+/// field (`format_N`), so comparing schemas compares versions too.
+pub const FORMAT_VERSION: u32 = 3;
 
 // ---- Incremental indexing: the file behind each document. ----
 
@@ -181,6 +184,8 @@ impl Fields {
         let decided_by = b.add_text_field("decided_by", STORED);
         let path = b.add_text_field("path", STORED);
         let source = SourceFields::add(&mut b);
+        // Holds no data: its name records the format version (see FORMAT_VERSION).
+        b.add_u64_field(&format!("format_{FORMAT_VERSION}"), NumericOptions::default());
         Fields {
             schema: b.build(),
             text,

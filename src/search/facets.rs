@@ -86,15 +86,23 @@ impl StrCounter {
         }
     }
 
+    /// The counted values as strings: one sorted walk over the dictionary,
+    /// so each dictionary block is read once however many values matched.
     fn harvest(self) -> HashMap<String, u64> {
         let mut out = HashMap::new();
         let Some(col) = self.column else { return out };
-        let mut buf = String::new();
-        for (ord, &count) in self.counts.iter().enumerate() {
-            if count > 0 && col.ord_to_str(ord as u64, &mut buf).unwrap_or(false) {
-                out.insert(buf.clone(), u64::from(count));
+        let ords: Vec<u64> = (0..self.counts.len() as u64)
+            .filter(|&o| self.counts[o as usize] > 0)
+            .collect();
+        let mut at = ords.iter();
+        let walked = col.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            if let Some(&ord) = at.next() {
+                let value = String::from_utf8_lossy(bytes).into_owned();
+                out.insert(value, u64::from(self.counts[ord as usize]));
             }
-        }
+        });
+        // An unreadable dictionary loses the counts of one segment, never the answer.
+        debug_assert!(walked.is_ok());
         out
     }
 }
@@ -106,7 +114,9 @@ pub struct FacetSegmentCollector {
     authority: StrCounter,
     citation: StrCounter,
     year: Option<Column<u64>>,
-    years: HashMap<u64, u64>,
+    /// Matches per year, indexed from the segment's earliest year.
+    years: Vec<u32>,
+    first_year: u64,
 }
 
 impl Collector for FacetCollector {
@@ -118,13 +128,23 @@ impl Collector for FacetCollector {
         _ord: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
+        let year = reader.fast_fields().column_opt::<u64>(&self.fields.year)?;
+        // Dates run from -9999 to 9999, so the span of years is small.
+        let (first_year, years) = match &year {
+            Some(c) if c.max_value() >= c.min_value() => (
+                c.min_value(),
+                vec![0; (c.max_value() - c.min_value()).min(1 << 16) as usize + 1],
+            ),
+            _ => (0, Vec::new()),
+        };
         Ok(FacetSegmentCollector {
             outcome: StrCounter::open(reader, &self.fields.outcome)?,
             category: StrCounter::open(reader, &self.fields.category)?,
             authority: StrCounter::open(reader, &self.fields.authority)?,
             citation: StrCounter::open(reader, &self.fields.citation)?,
-            year: reader.fast_fields().column_opt::<u64>(&self.fields.year)?,
-            years: HashMap::new(),
+            year,
+            years,
+            first_year,
         })
     }
 
@@ -162,7 +182,9 @@ impl SegmentCollector for FacetSegmentCollector {
         self.authority.collect(doc);
         self.citation.collect(doc);
         if let Some(year) = self.year.as_ref().and_then(|c| c.first(doc)) {
-            *self.years.entry(year).or_default() += 1;
+            if let Some(n) = self.years.get_mut(year.wrapping_sub(self.first_year) as usize) {
+                *n += 1;
+            }
         }
     }
 
@@ -172,7 +194,13 @@ impl SegmentCollector for FacetSegmentCollector {
             category: self.category.harvest(),
             authority: self.authority.harvest(),
             citation: self.citation.harvest(),
-            year: self.years,
+            year: self
+                .years
+                .iter()
+                .enumerate()
+                .filter(|&(_, &n)| n > 0)
+                .map(|(i, &n)| (self.first_year + i as u64, u64::from(n)))
+                .collect(),
         }
     }
 }

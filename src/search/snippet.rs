@@ -7,8 +7,16 @@
 //! with the very analyzers used for indexing, the query's phrases are found
 //! as token sequences, and each occurrence is one span from its first word
 //! to its last. Unquoted words are matched on their stems, as in the index.
+//!
+//! Re-tokenizing a whole decision (up to 40 KB) for each hit would cost more
+//! than the search itself, so the text is first scanned for each pattern's
+//! *anchor* (an ASCII prefix every matching word must start with) by one
+//! case-insensitive Aho-Corasick pass, and only windows of text around the
+//! anchors are tokenized. Patterns without an anchor (a word starting with a
+//! non-ASCII letter) fall back to tokenizing the whole text.
 
 use crate::tokenizer::{self, Word};
+use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -16,6 +24,13 @@ use tantivy::tokenizer::TextAnalyzer;
 const FRAGMENT_BYTES: usize = 220;
 /// Bytes of context before the first match in a fragment.
 const LEAD_BYTES: usize = 70;
+/// Bytes tokenized on each side of an anchor, plus [`WINDOW_PER_WORD`] for
+/// each word (and each unit of slop) of the longest phrase.
+const WINDOW_BYTES: usize = 120;
+const WINDOW_PER_WORD: usize = 40;
+/// Once every pattern has matched and this many matches are found, the
+/// rest of the text is not searched: the fragments cannot get better.
+const ENOUGH_SPANS: usize = 24;
 
 /// What to highlight: from the positive parts of a query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +56,11 @@ pub struct Highlighter {
     patterns: Vec<Pattern>,
     exact: TextAnalyzer,
     stemmed: TextAnalyzer,
+    /// Finds the patterns' anchors; `None` when some pattern has none and
+    /// whole texts must be tokenized.
+    anchors: Option<AhoCorasick>,
+    /// Bytes to tokenize on each side of an anchor.
+    margin: usize,
 }
 
 /// A match in the original text: byte range and which pattern it is.
@@ -53,10 +73,28 @@ struct Span {
 
 impl Highlighter {
     pub fn new(patterns: Vec<Pattern>) -> Highlighter {
+        let anchors: Option<Vec<String>> = patterns.iter().map(anchor).collect();
+        let anchors = anchors.and_then(|a| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(a)
+                .ok()
+        });
+        let longest = patterns
+            .iter()
+            .map(|p| match p {
+                Pattern::Phrase { words, slop } => words.len() + *slop as usize,
+                Pattern::Stem(_) => 1,
+            })
+            .max()
+            .unwrap_or(1);
         Highlighter {
             patterns,
             exact: tokenizer::exact(),
             stemmed: tokenizer::stemmed(),
+            anchors,
+            margin: WINDOW_BYTES + WINDOW_PER_WORD * longest.min(64),
         }
     }
 
@@ -110,31 +148,28 @@ impl Highlighter {
             .collect()
     }
 
-    /// Every match of every pattern, merged where they overlap, in order.
+    /// Every match of every pattern (or enough of them), merged where they
+    /// overlap, in order.
     fn find(&mut self, text: &str) -> Vec<Span> {
         if self.patterns.is_empty() {
             return Vec::new();
         }
-        let exact = tokenizer::words(&mut self.exact, text);
-        let need_stems = self.patterns.iter().any(|p| matches!(p, Pattern::Stem(_)));
-        let stems: Vec<Word> = if need_stems {
-            tokenizer::words(&mut self.stemmed, text)
-        } else {
-            Vec::new()
-        };
         let mut spans = Vec::new();
-        for (pi, pattern) in self.patterns.iter().enumerate() {
-            match pattern {
-                Pattern::Stem(stem) => {
-                    spans.extend(stems.iter().filter(|w| &w.text == stem).map(|w| Span {
-                        start: w.start,
-                        end: w.end,
-                        pattern: pi,
-                    }))
+        match self.anchors.take() {
+            None => self.find_in(text, 0, text.len(), &mut spans),
+            Some(anchors) => {
+                let mut seen = vec![false; self.patterns.len()];
+                for (start, end) in windows(text, &anchors, self.margin) {
+                    let before = spans.len();
+                    self.find_in(text, start, end, &mut spans);
+                    for s in &spans[before..] {
+                        seen[s.pattern] = true;
+                    }
+                    if spans.len() >= ENOUGH_SPANS && seen.iter().all(|&b| b) {
+                        break;
+                    }
                 }
-                Pattern::Phrase { words, slop } => {
-                    find_phrase(&exact, words, *slop as usize, pi, &mut spans)
-                }
+                self.anchors = Some(anchors);
             }
         }
         spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
@@ -146,6 +181,109 @@ impl Highlighter {
             }
         }
         merged
+    }
+
+    /// Matches of every pattern within `text[start..end]`, which starts and
+    /// ends at word boundaries.
+    fn find_in(&mut self, text: &str, start: usize, end: usize, spans: &mut Vec<Span>) {
+        let window = &text[start..end];
+        let shift = |mut w: Word| {
+            w.start += start;
+            w.end += start;
+            w
+        };
+        let exact: Vec<Word> = tokenizer::words(&mut self.exact, window)
+            .into_iter()
+            .map(shift)
+            .collect();
+        let need_stems = self.patterns.iter().any(|p| matches!(p, Pattern::Stem(_)));
+        let stems: Vec<Word> = if need_stems {
+            tokenizer::words(&mut self.stemmed, window)
+                .into_iter()
+                .map(shift)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (pi, pattern) in self.patterns.iter().enumerate() {
+            match pattern {
+                Pattern::Stem(stem) => {
+                    spans.extend(stems.iter().filter(|w| &w.text == stem).map(|w| Span {
+                        start: w.start,
+                        end: w.end,
+                        pattern: pi,
+                    }))
+                }
+                Pattern::Phrase { words, slop } => {
+                    find_phrase(&exact, words, *slop as usize, pi, spans)
+                }
+            }
+        }
+    }
+}
+
+/// The ASCII prefix every word matching `pattern` starts with (compared
+/// without regard to ASCII case), or `None` when there is none useful.
+///
+/// A phrase is anchored on its longest word. A stem may end in letters its
+/// words do not have (`happi` from `happy`, `abl` from `ability`), so it is
+/// anchored on all but its last three letters, keeping at least two.
+fn anchor(pattern: &Pattern) -> Option<String> {
+    let ascii_head = |w: &str| -> String {
+        w.chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect()
+    };
+    let head = match pattern {
+        Pattern::Phrase { words, .. } => words
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()))
+            .map(|w| ascii_head(w))
+            .max_by_key(String::len)?,
+        Pattern::Stem(stem) => {
+            let head = ascii_head(stem);
+            let keep = head.len().saturating_sub(3).max(2).min(head.len());
+            head[..keep].to_string()
+        }
+    };
+    (!head.is_empty() && (head.len() >= 2 || matches!(pattern, Pattern::Phrase { .. })))
+        .then_some(head)
+}
+
+/// Byte ranges of `text` around each anchor, `margin` bytes each side,
+/// snapped to white space and merged where they touch, in text order.
+fn windows(text: &str, anchors: &AhoCorasick, margin: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for m in anchors.find_iter(text) {
+        let at = m.start();
+        if let Some(&(_, end)) = out.last()
+            && at + m.len() <= end
+        {
+            continue;
+        }
+        let start = window_start(text, at, margin);
+        let end = snap_end(text, (at + margin).max(m.end()));
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+/// Where a window around the anchor at `at` starts: just after white space
+/// at most `margin` bytes before it, else at `at` itself.
+fn window_start(text: &str, at: usize, margin: usize) -> usize {
+    let mut from = at.saturating_sub(margin);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    match text[from..at].find(char::is_whitespace) {
+        Some(p) => {
+            let s = from + p;
+            s + text[s..].chars().next().map_or(0, char::len_utf8)
+        }
+        None => at,
     }
 }
 
@@ -327,7 +465,57 @@ mod tests {
         assert!(s[0].highlights.is_empty());
     }
 
+    /// Matches found through anchors and windows, and by tokenizing the
+    /// whole text.
+    fn both_ways(patterns: Vec<Pattern>, text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+        let mut anchored = Highlighter::new(patterns.clone());
+        let mut whole = Highlighter::new(patterns);
+        whole.anchors = None;
+        let spans = |h: &mut Highlighter| h.find(text).iter().map(|s| (s.start, s.end)).collect();
+        (spans(&mut anchored), spans(&mut whole))
+    }
+
+    #[test]
+    fn anchors_find_inflected_and_derived_forms() {
+        let text = "They were happy. Happiness matters. The ABILITY to complain; complaints, Complained.";
+        for (word, expect) in [
+            ("happy", 2),
+            ("ability", 1),
+            ("complain", 2), // `complaints` stems to `complaint`
+        ] {
+            let stem = tokenizer::words(&mut tokenizer::stemmed(), word)[0].text.clone();
+            let (a, w) = both_ways(vec![Pattern::Stem(stem)], text);
+            assert_eq!(a, w, "{word}");
+            assert_eq!(a.len(), expect, "{word}: {a:?}");
+        }
+    }
+
+    const WORDS: &[&str] = &[
+        "the", "council", "councils", "complaint", "complaints", "complained", "happy",
+        "happiness", "ability", "able", "relational", "relate", "ico", "is", "better",
+        "placed", "ombudsman’s", "ombudsman's", "role", "a", "of",
+    ];
+
     proptest! {
+        #[test]
+        fn anchored_search_finds_what_whole_text_search_finds(
+            picks in proptest::collection::vec((0..WORDS.len(), prop_oneof![Just(" "), Just("\n- "), Just(", "), Just("  ")]), 0..400),
+            query in proptest::collection::vec(0..WORDS.len(), 1..4),
+            stem_word in 0..WORDS.len(),
+            slop in 0u32..3,
+        ) {
+            let text: String = picks.iter().map(|&(w, sep)| format!("{}{sep}", WORDS[w])).collect();
+            let phrase_words: Vec<String> = query.iter().map(|&w| WORDS[w].replace('’', "'")).collect();
+            let stem = tokenizer::words(&mut tokenizer::stemmed(), WORDS[stem_word])[0].text.clone();
+            let patterns = vec![Pattern::Phrase { words: phrase_words, slop }, Pattern::Stem(stem)];
+            let (anchored, whole) = both_ways(patterns, &text);
+            if whole.len() < ENOUGH_SPANS {
+                prop_assert_eq!(anchored, whole);
+            } else {
+                prop_assert!(anchored.len() >= ENOUGH_SPANS.min(whole.len()) / 2);
+            }
+        }
+
         #[test]
         fn highlights_lie_inside_text(text in "[a-c ’'\n-]{0,300}", w in "[a-c]{1,2}") {
             let mut h = Highlighter::new(vec![phrase(&w), Pattern::Stem(w.clone())]);
