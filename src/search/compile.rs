@@ -13,12 +13,13 @@
 //!   never change a score.
 
 use super::SearchError;
-use super::filter::{self, CategoryMatch};
+use super::filter::{self, CategoryMatch, Vocabularies};
 use super::snippet::Pattern;
 use super::syntax::Node;
 use crate::schema::{Fields, TextField};
 use crate::tokenizer;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::ops::Bound;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
@@ -41,6 +42,8 @@ pub const QUERY_FIELDS: &str =
 pub struct Compiler<'a> {
     pub fields: &'a Fields,
     pub searcher: &'a Searcher,
+    /// The filterable values of this snapshot, cached by the engine.
+    vocabularies: &'a Vocabularies,
     exact: TextAnalyzer,
     stemmed: TextAnalyzer,
     /// Highlight patterns gathered from the positive parts of the query.
@@ -72,10 +75,15 @@ pub fn filter(q: Q) -> Q {
 }
 
 impl<'a> Compiler<'a> {
-    pub fn new(fields: &'a Fields, searcher: &'a Searcher) -> Compiler<'a> {
+    pub fn new(
+        fields: &'a Fields,
+        searcher: &'a Searcher,
+        vocabularies: &'a Vocabularies,
+    ) -> Compiler<'a> {
         Compiler {
             fields,
             searcher,
+            vocabularies,
             exact: tokenizer::exact(),
             stemmed: tokenizer::stemmed(),
             patterns: Vec::new(),
@@ -152,6 +160,7 @@ impl<'a> Compiler<'a> {
     /// The sections a field name searches, with their boosts.
     fn sections(&self, field: Option<&str>) -> Option<Vec<(TextField, f32)>> {
         match field {
+            // The whole text first: see `across_sections`.
             None => Some(vec![
                 (self.fields.text, 1.0),
                 (self.fields.summary, SUMMARY_BOOST),
@@ -159,6 +168,23 @@ impl<'a> Compiler<'a> {
             ]),
             Some(name) => self.fields.section(name).map(|f| vec![(f, 1.0)]),
         }
+    }
+
+    /// `queries` (one per section, the whole text first) as one query. The
+    /// whole text holds every section, so it alone decides what matches;
+    /// the sections only add to the score of a match. Scoring them as
+    /// optional clauses of the whole-text match (not as a union) means they
+    /// are only looked at in documents that already match.
+    fn across_sections(queries: Vec<Q>) -> Q {
+        if queries.len() <= 1 {
+            return any_of(queries);
+        }
+        let mut clauses = Vec::with_capacity(queries.len());
+        for (i, q) in queries.into_iter().enumerate() {
+            let occur = if i == 0 { Occur::Must } else { Occur::Should };
+            clauses.push((occur, q));
+        }
+        Box::new(BooleanQuery::new(clauses))
     }
 
     fn boosted(q: Q, boost: f32) -> Q {
@@ -198,7 +224,7 @@ impl<'a> Compiler<'a> {
         if positive {
             self.patterns.push(Pattern::Stem(stem));
         }
-        Ok(Some(any_of(qs)))
+        Ok(Some(Self::across_sections(qs)))
     }
 
     fn phrase(
@@ -252,7 +278,7 @@ impl<'a> Compiler<'a> {
                 slop,
             });
         }
-        Ok(Some(any_of(qs)))
+        Ok(Some(Self::across_sections(qs)))
     }
 
     fn case_ref(&mut self, normalised: &str, positive: bool) -> Q {
@@ -284,8 +310,8 @@ impl<'a> Compiler<'a> {
         ])
     }
 
-    fn vocabulary(&self, field: Field) -> Result<BTreeSet<String>, SearchError> {
-        Ok(filter::vocabulary(self.searcher, field)?)
+    fn vocabulary(&self, field: Field) -> Result<Arc<BTreeSet<String>>, SearchError> {
+        Ok(self.vocabularies.get(self.searcher, field)?)
     }
 
     fn terms_of(field: Field, values: &[String]) -> Q {
@@ -337,7 +363,7 @@ impl<'a> Compiler<'a> {
     }
 
     pub fn council(&mut self, value: &str) -> Result<Q, SearchError> {
-        let names = filter::resolve_authority(value, &self.vocabulary(self.fields.authority)?)?;
+        let names = filter::resolve_authority(value, &*self.vocabulary(self.fields.authority)?)?;
         if names.len() > 1 {
             self.notes.push(format!(
                 "council '{value}' matched {}: {}",
@@ -349,13 +375,13 @@ impl<'a> Compiler<'a> {
     }
 
     pub fn outcome(&mut self, value: &str) -> Result<Q, SearchError> {
-        let labels = filter::resolve_outcome(value, &self.vocabulary(self.fields.outcome)?)?;
+        let labels = filter::resolve_outcome(value, &*self.vocabulary(self.fields.outcome)?)?;
         Ok(Self::terms_of(self.fields.outcome, &labels))
     }
 
     pub fn category(&mut self, value: &str) -> Result<Q, SearchError> {
         Ok(
-            match filter::resolve_category(value, &self.vocabulary(self.fields.category)?)? {
+            match filter::resolve_category(value, &*self.vocabulary(self.fields.category)?)? {
                 CategoryMatch::Top(tops) => Self::terms_of(self.fields.category_top, &tops),
                 CategoryMatch::Full(full) => Self::terms_of(self.fields.category, &full),
             },
@@ -363,7 +389,7 @@ impl<'a> Compiler<'a> {
     }
 
     pub fn cites(&mut self, value: &str) -> Result<Q, SearchError> {
-        let keys = filter::resolve_citation(value, &self.vocabulary(self.fields.citation)?);
+        let keys = filter::resolve_citation(value, &*self.vocabulary(self.fields.citation)?);
         if keys.is_empty() {
             self.notes
                 .push(format!("no decision in the index cites '{value}'"));

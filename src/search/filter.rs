@@ -9,9 +9,49 @@
 //! citations, where "nobody cites that" is a legitimate empty answer.
 
 use super::SearchError;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 use tantivy::Searcher;
 use tantivy::schema::Field;
+
+/// The distinct values of keyword fields in one index snapshot, each read
+/// the first time a filter needs it and kept for the snapshot's life.
+/// A long-running server thus scans a term dictionary once per commit, not
+/// once per request.
+#[derive(Debug)]
+pub struct Vocabularies {
+    /// The searcher generation these values belong to.
+    generation: u64,
+    values: Mutex<HashMap<Field, Arc<BTreeSet<String>>>>,
+}
+
+impl Vocabularies {
+    /// An empty cache for the snapshot of `searcher`.
+    pub fn new(searcher: &Searcher) -> Vocabularies {
+        Vocabularies {
+            generation: searcher.generation().generation_id(),
+            values: Mutex::default(),
+        }
+    }
+
+    /// Whether this cache belongs to the snapshot of `searcher`.
+    pub fn is_for(&self, searcher: &Searcher) -> bool {
+        self.generation == searcher.generation().generation_id()
+    }
+
+    /// The values of `field` (read from `searcher` on first use).
+    pub fn get(&self, searcher: &Searcher, field: Field) -> tantivy::Result<Arc<BTreeSet<String>>> {
+        let cached = self.values.lock().ok().and_then(|m| m.get(&field).cloned());
+        if let Some(v) = cached {
+            return Ok(v);
+        }
+        let v = Arc::new(vocabulary(searcher, field)?);
+        if let Ok(mut m) = self.values.lock() {
+            m.insert(field, v.clone());
+        }
+        Ok(v)
+    }
+}
 
 /// Every distinct value of a keyword field, across all segments.
 pub fn vocabulary(searcher: &Searcher, field: Field) -> tantivy::Result<BTreeSet<String>> {
