@@ -28,7 +28,7 @@ use tantivy::{DateTime, TantivyDocument};
 /// files changes, so an index built by an older version is recognised and
 /// rebuilt instead of misread. The schema carries it as the name of an empty
 /// field (`format_N`), so comparing schemas compares versions too.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 // ---- Incremental indexing: the file behind each document. ----
 
@@ -94,6 +94,11 @@ impl SourceFields {
 pub struct TextField {
     pub exact: Field,
     pub stemmed: Field,
+    /// Whether `exact` also holds the common word pairs
+    /// ([`tokenizer::EXACT_PAIRS`]): only the whole text does, where every
+    /// phrase is matched; a section is only searched for phrases already
+    /// found in the whole text, or when a query names it.
+    pub pairs: bool,
 }
 
 /// Handles to every field of the schema.
@@ -146,9 +151,15 @@ fn text_options(tokenizer: &str, positions: bool, stored: bool) -> TextOptions {
     }
 }
 
-fn add_text(builder: &mut tantivy::schema::SchemaBuilder, name: &str, stored: bool) -> TextField {
+fn add_text(builder: &mut tantivy::schema::SchemaBuilder, name: &str, pairs: bool) -> TextField {
+    let exact = if pairs {
+        tokenizer::EXACT_PAIRS
+    } else {
+        tokenizer::EXACT
+    };
     TextField {
-        exact: builder.add_text_field(name, text_options(tokenizer::EXACT, true, stored)),
+        pairs,
+        exact: builder.add_text_field(name, text_options(exact, true, false)),
         stemmed: builder.add_text_field(
             &format!("{name}_stem"),
             text_options(tokenizer::STEMMED, false, false),
@@ -160,7 +171,7 @@ impl Fields {
     /// Builds the schema and keeps a handle to each field.
     pub fn new() -> Fields {
         let mut b = Schema::builder();
-        let text = add_text(&mut b, "text", false);
+        let text = add_text(&mut b, "text", true);
         let body = b.add_text_field("body", STORED);
         let summary = add_text(&mut b, "summary", false);
         let complaint = add_text(&mut b, "complaint", false);

@@ -12,8 +12,17 @@
 //! U+2011, or an en dash) separates words, so `low‑priority` and
 //! `low-priority` give the same two tokens.
 //!
-//! Two analyzers are registered on every index:
-//! - [`EXACT`]: the words as above. Phrases are matched here.
+//! Three analyzers are registered on every index:
+//! - [`EXACT`]: the words as above.
+//! - [`EXACT_PAIRS`] (the whole text only): the words, plus *common grams*: wherever one of two
+//!   adjacent words is a [`COMMON_WORDS`] word, the pair is indexed too, as
+//!   one term (`of the`) at the first word's position (as Lucene's
+//!   CommonGrams filter does). Phrases are matched here: a phrase is looked
+//!   up by its pairs ([`phrase_terms`]), so "within three months of the
+//!   final decision" reads the short position lists of `months of`, `of the`
+//!   and `the final` instead of the hundreds of positions of `the` and `of`
+//!   in every decision. The query side cuts words with the same tokenizer
+//!   ([`exact`]) and forms the pairs with the same list.
 //! - [`STEMMED`]: the same words through the English Snowball stemmer, so an
 //!   unquoted `complaints` also finds `complaint`.
 //!
@@ -38,12 +47,61 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Name under which the exact analyzer is registered.
 pub const EXACT: &str = "ombud_exact";
+/// Name under which the exact analyzer with common pairs is registered.
+pub const EXACT_PAIRS: &str = "ombud_exact_pairs";
 /// Name under which the stemmed analyzer is registered.
 pub const STEMMED: &str = "ombud_stem";
 
 /// Words longer than this (in bytes) are dropped: they are never real words
 /// and would bloat the term dictionary (binary junk, long URLs).
 const MAX_TOKEN_BYTES: usize = 80;
+
+/// Words so frequent in decisions that phrases holding them are looked up
+/// by word pairs (see the module header). Sorted, for binary search.
+pub const COMMON_WORDS: &[&str] = &[
+    "a", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "council", "decision",
+    "did", "do", "for", "from", "had", "has", "have", "he", "her", "his", "i", "if", "in", "is",
+    "it", "its", "me", "miss", "mr", "mrs", "ms", "my", "no", "not", "of", "on", "or", "our",
+    "she", "should", "so", "that", "the", "their", "there", "they", "this", "to", "us", "was",
+    "we", "were", "which", "will", "with", "would", "x", "y", "you",
+];
+
+/// Whether `word` (normalised) is one of [`COMMON_WORDS`].
+pub fn is_common(word: &str) -> bool {
+    COMMON_WORDS.binary_search(&word).is_ok()
+}
+
+/// The term indexed for two adjacent words, one of them common. Words never
+/// hold a space, so a pair never equals a word.
+pub fn pair(first: &str, second: &str, out: &mut String) {
+    out.clear();
+    out.push_str(first);
+    out.push(' ');
+    out.push_str(second);
+}
+
+/// The terms, with their offsets, by which the exact phrase `words` is
+/// looked up in an [`EXACT`] field: the pair of each two adjacent words one
+/// of which is common, and each word that is in no such pair.
+pub fn phrase_terms(words: &[String]) -> Vec<(usize, String)> {
+    let paired: Vec<bool> = words
+        .windows(2)
+        .map(|w| is_common(&w[0]) || is_common(&w[1]))
+        .collect();
+    let mut out = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let in_pair_before = i > 0 && paired[i - 1];
+        let in_pair_after = paired.get(i).copied().unwrap_or(false);
+        if in_pair_after {
+            let mut term = String::new();
+            pair(word, &words[i + 1], &mut term);
+            out.push((i, term));
+        } else if !in_pair_before {
+            out.push((i, word.clone()));
+        }
+    }
+    out
+}
 
 /// Splits text on Unicode word boundaries and normalises each word.
 #[derive(Clone, Default)]
@@ -311,9 +369,84 @@ impl TokenStream for CachedStemStream<'_> {
     }
 }
 
-/// The exact analyzer: words, lower-cased, apostrophes folded.
+/// [`WordTokenizer`] that also emits the pair of each two adjacent words one
+/// of which is common, at the first word's position (for indexing).
+#[derive(Clone, Default)]
+pub struct PairTokenizer {
+    words: WordTokenizer,
+    ahead: Token,
+    token: Token,
+}
+
+/// The stream produced by [`PairTokenizer`].
+pub struct PairTokenStream<'a> {
+    inner: WordTokenStream<'a>,
+    /// The word after the one last handed out, read ahead.
+    ahead: &'a mut Token,
+    has_ahead: bool,
+    /// Whether the next token is the pair of the last word and `ahead`.
+    pair_next: bool,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for PairTokenizer {
+    type TokenStream<'a> = PairTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PairTokenStream<'a> {
+        self.token.reset();
+        PairTokenStream {
+            inner: self.words.token_stream(text),
+            ahead: &mut self.ahead,
+            has_ahead: false,
+            pair_next: false,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for PairTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.pair_next {
+            self.pair_next = false;
+            let word = std::mem::take(&mut self.token.text);
+            pair(&word, &self.ahead.text, &mut self.token.text);
+            self.token.offset_to = self.ahead.offset_to;
+            self.token.position_length = 2;
+            return true;
+        }
+        if self.has_ahead {
+            self.token.clone_from(self.ahead);
+        } else if self.inner.advance() {
+            self.token.clone_from(self.inner.token());
+        } else {
+            return false;
+        }
+        self.has_ahead = self.inner.advance();
+        if self.has_ahead {
+            self.ahead.clone_from(self.inner.token());
+            self.pair_next = is_common(&self.token.text) || is_common(&self.ahead.text);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// The exact analyzer for queries and highlighting: words, lower-cased,
+/// apostrophes folded.
 pub fn exact() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default()).build()
+}
+
+/// The exact analyzer for indexing: [`exact`]'s words and the common pairs.
+pub fn exact_with_pairs() -> TextAnalyzer {
+    TextAnalyzer::builder(PairTokenizer::default()).build()
 }
 
 /// The stemmed analyzer: [`exact`] followed by the English stemmer.
@@ -321,9 +454,11 @@ pub fn stemmed() -> TextAnalyzer {
     TextAnalyzer::builder(CachedStemmer::default()).build()
 }
 
-/// Registers both analyzers on `index` under [`EXACT`] and [`STEMMED`].
+/// Registers the analyzers on `index` under [`EXACT`], [`EXACT_PAIRS`] and
+/// [`STEMMED`].
 pub fn register(index: &Index) {
     index.tokenizers().register(EXACT, exact());
+    index.tokenizers().register(EXACT_PAIRS, exact_with_pairs());
     index.tokenizers().register(STEMMED, stemmed());
 }
 
@@ -353,6 +488,103 @@ pub fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Word> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// (text, position) of every token `analyzer` emits.
+    fn positioned(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            out.push((t.text.clone(), t.position));
+        }
+        out
+    }
+
+    #[test]
+    fn common_words_are_sorted_and_normalised() {
+        assert!(COMMON_WORDS.is_sorted());
+        for w in COMMON_WORDS {
+            assert_eq!(exact_terms(w), [*w]);
+        }
+    }
+
+    #[test]
+    fn pairs_are_indexed_at_the_first_words_position() {
+        let got = positioned(&mut exact_with_pairs(), "Within three months of the final decision");
+        let want: Vec<(String, usize)> = [
+            ("within", 0),
+            ("three", 1),
+            ("months", 2),
+            ("months of", 2),
+            ("of", 3),
+            ("of the", 3),
+            ("the", 4),
+            ("the final", 4),
+            ("final", 5),
+            ("final decision", 5),
+            ("decision", 6),
+        ]
+        .iter()
+        .map(|(t, p)| (t.to_string(), *p))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn phrases_are_looked_up_by_their_pairs() {
+        let words = |s: &str| -> Vec<String> { s.split(' ').map(String::from).collect() };
+        let terms = |s: &str| -> Vec<(usize, String)> { phrase_terms(&words(s)) };
+        let t = |v: &[(usize, &str)]| -> Vec<(usize, String)> {
+            v.iter().map(|(i, s)| (*i, s.to_string())).collect()
+        };
+        assert_eq!(
+            terms("ico is better placed"),
+            t(&[(0, "ico is"), (1, "is better"), (3, "placed")])
+        );
+        assert_eq!(terms("of the"), t(&[(0, "of the")]));
+        assert_eq!(terms("symbolic payment"), t(&[(0, "symbolic"), (1, "payment")]));
+        assert_eq!(terms("the"), t(&[(0, "the")]));
+    }
+
+    proptest! {
+        /// The indexing analyzer emits exactly the query analyzer's words at
+        /// the same positions, and between them the right pairs.
+        #[test]
+        fn pair_stream_is_words_plus_pairs(
+            picks in proptest::collection::vec(0usize..8, 0..60),
+        ) {
+            const VOCAB: [&str; 8] = ["the", "Council", "of", "payment", "x", "fault", "café", "24A(6)"];
+            let text = picks.iter().map(|&i| VOCAB[i]).collect::<Vec<_>>().join(" ");
+            let words = positioned(&mut exact(), &text);
+            let all = positioned(&mut exact_with_pairs(), &text);
+            let singles: Vec<_> = all.iter().filter(|(t, _)| !t.contains(' ')).cloned().collect();
+            prop_assert_eq!(&singles, &words);
+            let pairs: Vec<_> = all.iter().filter(|(t, _)| t.contains(' ')).cloned().collect();
+            let expected: Vec<(String, usize)> = words
+                .windows(2)
+                .filter(|w| is_common(&w[0].0) || is_common(&w[1].0))
+                .map(|w| (format!("{} {}", w[0].0, w[1].0), w[0].1))
+                .collect();
+            prop_assert_eq!(pairs, expected);
+        }
+
+        /// Every word of a phrase is covered by a lookup term, in order.
+        #[test]
+        fn phrase_terms_cover_every_word(picks in proptest::collection::vec(0usize..6, 1..12)) {
+            const VOCAB: [&str; 6] = ["the", "council", "of", "payment", "fault", "time"];
+            let words: Vec<String> = picks.iter().map(|&i| VOCAB[i].to_string()).collect();
+            let terms = phrase_terms(&words);
+            let mut covered = vec![false; words.len()];
+            for (i, t) in &terms {
+                let n = t.split(' ').count();
+                prop_assert_eq!(t.split(' ').collect::<Vec<_>>(), words[*i..*i + n].iter().map(String::as_str).collect::<Vec<_>>());
+                for c in &mut covered[*i..*i + n] {
+                    *c = true;
+                }
+            }
+            prop_assert!(covered.iter().all(|&c| c));
+            prop_assert!(terms.windows(2).all(|w| w[0].0 < w[1].0));
+        }
+    }
 
     fn exact_terms(text: &str) -> Vec<String> {
         words(&mut exact(), text)

@@ -224,3 +224,60 @@ fn first_search_builds_a_missing_index() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no index"));
 }
+
+/// Decisions of the test corpus (bundled plus `tests/fixtures/bad`) whose
+/// words hold `phrase`, counted by scanning every file with the query
+/// tokenizer (no index involved).
+fn brute_force_phrase_count(phrase: &str) -> u64 {
+    use ombudsearch::tokenizer;
+    let want: Vec<String> = tokenizer::words(&mut tokenizer::exact(), phrase)
+        .into_iter()
+        .map(|w| w.text)
+        .collect();
+    let mut n = 0;
+    let dirs = [
+        common::repo().join("corpus"),
+        common::repo().join("tests/fixtures/bad"),
+    ];
+    for entry in dirs.iter().flat_map(|d| std::fs::read_dir(d).unwrap()) {
+        let path = entry.unwrap().path();
+        let Ok(text) = ombudsearch::corpus::decode(std::fs::read(&path).unwrap(), u64::MAX) else {
+            continue;
+        };
+        if ombudsearch::parse::parse(&text, "x").is_err() {
+            continue;
+        }
+        let words: Vec<String> = tokenizer::words(&mut tokenizer::exact(), &text)
+            .into_iter()
+            .map(|w| w.text)
+            .collect();
+        if words.windows(want.len()).any(|w| w == want.as_slice()) {
+            n += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn phrases_of_common_words_match_exactly_what_a_scan_finds() {
+    // Phrases looked up by common-word pairs, by words, and by both.
+    for phrase in [
+        "ICO is better placed",
+        "time and trouble",
+        "of the",
+        "the",
+        "the council",
+        "we do not",
+        "within three months of the final decision",
+        "we do not start or continue an investigation",
+        "Local Government and Social Care Ombudsman",
+        "symbolic payment",
+        "council did not",
+        "to the council",
+    ] {
+        let expected = brute_force_phrase_count(phrase);
+        let q = format!("\"{phrase}\"");
+        let got = total(&search(&[q.as_str(), "--limit", "0"]));
+        assert_eq!(got, expected, "{phrase}");
+    }
+}

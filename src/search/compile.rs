@@ -259,13 +259,19 @@ impl<'a> Compiler<'a> {
         let qs = sections
             .iter()
             .map(|(f, b)| {
-                let q: Q = if tokens.len() == 1 {
-                    term_query(f.exact, &tokens[0], IndexRecordOption::WithFreqs)
+                // An exact phrase is looked up by its common pairs; a
+                // sloppy one by its words (both are indexed).
+                let words: Vec<(usize, String)> = if slop == 0 && f.pairs {
+                    tokenizer::phrase_terms(&tokens)
                 } else {
-                    let terms: Vec<(usize, Term)> = tokens
+                    tokens.iter().cloned().enumerate().collect()
+                };
+                let q: Q = if let [(_, only)] = words.as_slice() {
+                    term_query(f.exact, only, IndexRecordOption::WithFreqs)
+                } else {
+                    let terms: Vec<(usize, Term)> = words
                         .iter()
-                        .enumerate()
-                        .map(|(i, t)| (i, Term::from_field_text(f.exact, t)))
+                        .map(|(i, t)| (*i, Term::from_field_text(f.exact, t)))
                         .collect();
                     Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
                 };
