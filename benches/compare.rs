@@ -169,7 +169,7 @@ fn main() {
         "the two builds hold different numbers of decisions"
     );
 
-    let engine = ombudsearch::search::Engine::open_snapshot(&index_dir).expect("open index");
+    let engine = ombudsearch::search::Engine::open(&index_dir).expect("open index");
     let peer = Fts5::open(&db_path).expect("open FTS5 database");
 
     eprintln!("running {} queries × {repeat} …", queries.len());

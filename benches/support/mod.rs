@@ -238,14 +238,14 @@ pub fn build_ombudsearch(c: &Corpus, dir: &Path) -> Build {
 /// missing (for the criterion benches, which do not time the build).
 pub fn ombudsearch_engine(c: &Corpus) -> Engine {
     let dir = data_dir().join(format!("index-{}", c.docs));
-    if let Ok(e) = Engine::open_snapshot(&dir)
+    if let Ok(e) = Engine::open(&dir)
         && e.num_docs() == c.docs
     {
         return e;
     }
     eprintln!("building the ombudsearch index in {} …", dir.display());
     build_ombudsearch(c, &dir);
-    Engine::open_snapshot(&dir).expect("cannot open the bench index")
+    Engine::open(&dir).expect("cannot open the bench index")
 }
 
 /// The FTS5 database of `c` in `<bench-data>/fts5-<n>.sqlite`, built only

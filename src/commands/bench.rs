@@ -18,7 +18,7 @@ pub(super) fn run(a: &BenchArgs) -> anyhow::Result<Status> {
         "{} holds no queries",
         a.queries.display()
     );
-    let engine = Engine::open_snapshot(&a.index.index)?;
+    let engine = Engine::open(&a.index.index)?;
     let report = bench::run(&engine, &queries, a.repeat, a.warmup)?;
     let (mut out, style) = stdout();
     match a.format {

@@ -33,7 +33,7 @@ use crate::decision::Decision;
 use crate::index::{self, IndexError};
 use crate::schema::{self, Fields};
 use compile::Compiler;
-use facets::{FacetCollector, FacetFields, Facets};
+use facets::{FacetCollector, FacetFields, FacetTables, Facets};
 use serde::{Deserialize, Serialize};
 use snippet::{Highlighter, Snippet};
 use filter::Vocabularies;
@@ -229,6 +229,9 @@ pub struct Engine {
     fields: Fields,
     /// Filter values of the newest snapshot searched.
     vocabularies: Mutex<Arc<Vocabularies>>,
+    /// Decoded facet columns of the newest snapshot searched; `None` for a
+    /// one-shot engine, which would spend more decoding than searching.
+    facet_tables: Option<Mutex<Option<Arc<FacetTables>>>>,
 }
 
 /// Reads `YYYY-MM-DD`.
@@ -246,6 +249,8 @@ pub fn parse_date(what: &str, input: &str) -> Result<jiff::civil::Date, SearchEr
 impl Engine {
     /// Opens the index in `dir` for a long-running process: the engine
     /// follows new commits (a re-run of `index`) without a restart.
+    /// It also keeps per-snapshot decoded facet columns (see
+    /// [`facets::FacetTables`]): use it for anything answering many queries.
     pub fn open(dir: &Path) -> Result<Engine, SearchError> {
         Self::open_with(dir, ReloadPolicy::OnCommitWithDelay)
     }
@@ -266,11 +271,13 @@ impl Engine {
         }
         let reader: IndexReader = index.reader_builder().reload_policy(policy).try_into()?;
         let vocabularies = Mutex::new(Arc::new(Vocabularies::new(&reader.searcher())));
+        let long_lived = !matches!(policy, ReloadPolicy::Manual);
         Ok(Engine {
             index,
             reader,
             fields,
             vocabularies,
+            facet_tables: long_lived.then(Mutex::default),
         })
     }
 
@@ -351,9 +358,14 @@ impl Engine {
         let patterns = std::mem::take(&mut compiler.patterns);
         let notes = std::mem::take(&mut compiler.notes);
 
-        let facet_collector = req.facets.then(|| FacetCollector {
-            fields: self.facet_fields(),
-        });
+        let facet_collector = if req.facets {
+            Some(FacetCollector {
+                fields: self.facet_fields(),
+                tables: self.facet_tables_of(&searcher)?,
+            })
+        } else {
+            None
+        };
         let (total, raw, page) = self.collect(&searcher, &query, facet_collector, req)?;
 
         let mut highlighter = Highlighter::new(patterns);
@@ -431,6 +443,25 @@ impl Engine {
             *cached = Arc::new(Vocabularies::new(searcher));
         }
         cached.clone()
+    }
+
+    /// The decoded facet columns for `searcher`'s snapshot, decoding them
+    /// when the index has been re-committed since (long-lived engines only).
+    fn facet_tables_of(&self, searcher: &Searcher) -> Result<Option<Arc<FacetTables>>, SearchError> {
+        let Some(slot) = &self.facet_tables else {
+            return Ok(None);
+        };
+        let Ok(mut cached) = slot.lock() else {
+            return Ok(None);
+        };
+        match cached.as_ref() {
+            Some(t) if t.is_for(searcher) => Ok(Some(t.clone())),
+            _ => {
+                let t = Arc::new(FacetTables::build(searcher, &self.facet_fields())?);
+                *cached = Some(t.clone());
+                Ok(Some(t))
+            }
+        }
     }
 
     fn facet_fields(&self) -> FacetFields {
