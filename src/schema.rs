@@ -18,9 +18,8 @@
 use crate::decision::Decision;
 use crate::tokenizer;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, NumericOptions, STORED,
-    STRING,
-    Schema, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, NumericOptions,
+    STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{DateTime, TantivyDocument};
 
@@ -196,7 +195,10 @@ impl Fields {
         let path = b.add_text_field("path", STORED);
         let source = SourceFields::add(&mut b);
         // Holds no data: its name records the format version (see FORMAT_VERSION).
-        b.add_u64_field(&format!("format_{FORMAT_VERSION}"), NumericOptions::default());
+        b.add_u64_field(
+            &format!("format_{FORMAT_VERSION}"),
+            NumericOptions::default(),
+        );
         Fields {
             schema: b.build(),
             text,

@@ -293,7 +293,7 @@ pub fn normalise_into(word: &str, out: &mut String) {
 #[derive(Clone)]
 pub struct CachedStemmer {
     words: WordTokenizer,
-    stemmer: TextAnalyzer,
+    stemmer: WordStemmer,
     stems: HashMap<String, String>,
 }
 
@@ -304,10 +304,37 @@ impl Default for CachedStemmer {
     fn default() -> Self {
         CachedStemmer {
             words: WordTokenizer::default(),
-            stemmer: TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+            stemmer: WordStemmer::default(),
+            stems: HashMap::new(),
+        }
+    }
+}
+
+/// Stems one normalised word with the English Snowball stemmer: what
+/// [`stemmed`] gives for the word in a text.
+#[derive(Clone)]
+pub struct WordStemmer {
+    analyzer: TextAnalyzer,
+}
+
+impl Default for WordStemmer {
+    fn default() -> Self {
+        WordStemmer {
+            analyzer: TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build(),
-            stems: HashMap::new(),
+        }
+    }
+}
+
+impl WordStemmer {
+    /// The stem of `word` (itself when the stemmer gives nothing).
+    pub fn stem(&mut self, word: &str) -> String {
+        let mut stream = self.analyzer.token_stream(word);
+        if stream.advance() {
+            stream.token().text.clone()
+        } else {
+            word.to_string()
         }
     }
 }
@@ -315,7 +342,7 @@ impl Default for CachedStemmer {
 /// The stream produced by [`CachedStemmer`].
 pub struct CachedStemStream<'a> {
     inner: WordTokenStream<'a>,
-    stemmer: &'a mut TextAnalyzer,
+    stemmer: &'a mut WordStemmer,
     stems: &'a mut HashMap<String, String>,
 }
 
@@ -346,13 +373,7 @@ impl TokenStream for CachedStemStream<'_> {
                 token.text.push_str(stem);
             }
             None => {
-                let mut stream = self.stemmer.token_stream(&token.text);
-                let stem = if stream.advance() {
-                    stream.token().text.clone()
-                } else {
-                    token.text.clone()
-                };
-                drop(stream);
+                let stem = self.stemmer.stem(&token.text);
                 self.stems
                     .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
             }
@@ -509,7 +530,10 @@ mod tests {
 
     #[test]
     fn pairs_are_indexed_at_the_first_words_position() {
-        let got = positioned(&mut exact_with_pairs(), "Within three months of the final decision");
+        let got = positioned(
+            &mut exact_with_pairs(),
+            "Within three months of the final decision",
+        );
         let want: Vec<(String, usize)> = [
             ("within", 0),
             ("three", 1),
@@ -541,7 +565,10 @@ mod tests {
             t(&[(0, "ico is"), (1, "is better"), (3, "placed")])
         );
         assert_eq!(terms("of the"), t(&[(0, "of the")]));
-        assert_eq!(terms("symbolic payment"), t(&[(0, "symbolic"), (1, "payment")]));
+        assert_eq!(
+            terms("symbolic payment"),
+            t(&[(0, "symbolic"), (1, "payment")])
+        );
         assert_eq!(terms("the"), t(&[(0, "the")]));
     }
 

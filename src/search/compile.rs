@@ -19,8 +19,8 @@ use super::syntax::Node;
 use crate::schema::{Fields, TextField};
 use crate::tokenizer;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::ops::Bound;
+use std::sync::Arc;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery,

@@ -292,7 +292,10 @@ impl SegmentCollector for FacetSegmentCollector {
         self.authority.collect(doc);
         self.citation.collect(doc);
         if let Some(year) = self.year.as_ref().and_then(|c| c.first(doc)) {
-            if let Some(n) = self.years.get_mut(year.wrapping_sub(self.first_year) as usize) {
+            if let Some(n) = self
+                .years
+                .get_mut(year.wrapping_sub(self.first_year) as usize)
+            {
                 *n += 1;
             }
         }

@@ -34,9 +34,9 @@ use crate::index::{self, IndexError};
 use crate::schema::{self, Fields};
 use compile::Compiler;
 use facets::{FacetCollector, FacetFields, FacetTables, Facets};
+use filter::Vocabularies;
 use serde::{Deserialize, Serialize};
 use snippet::{Highlighter, Snippet};
-use filter::Vocabularies;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -447,7 +447,10 @@ impl Engine {
 
     /// The decoded facet columns for `searcher`'s snapshot, decoding them
     /// when the index has been re-committed since (long-lived engines only).
-    fn facet_tables_of(&self, searcher: &Searcher) -> Result<Option<Arc<FacetTables>>, SearchError> {
+    fn facet_tables_of(
+        &self,
+        searcher: &Searcher,
+    ) -> Result<Option<Arc<FacetTables>>, SearchError> {
         let Some(slot) = &self.facet_tables else {
             return Ok(None);
         };

@@ -15,7 +15,7 @@
 //! anchors are tokenized. Patterns without an anchor (a word starting with a
 //! non-ASCII letter) fall back to tokenizing the whole text.
 
-use crate::tokenizer;
+use crate::tokenizer::{self, WordStemmer};
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -56,7 +56,10 @@ pub struct Snippet {
 pub struct Highlighter {
     patterns: Vec<Pattern>,
     exact: TextAnalyzer,
-    stemmed: TextAnalyzer,
+    stemmer: WordStemmer,
+    /// Per pattern: the anchor a word must start with to be worth stemming
+    /// (empty: every word; unused for phrases).
+    prefixes: Vec<String>,
     /// Finds the patterns' anchors; `None` when some pattern has none and
     /// whole texts must be tokenized.
     anchors: Option<AhoCorasick>,
@@ -85,6 +88,10 @@ struct Span {
 
 impl Highlighter {
     pub fn new(patterns: Vec<Pattern>) -> Highlighter {
+        let prefixes: Vec<String> = patterns
+            .iter()
+            .map(|p| anchor(p).unwrap_or_default())
+            .collect();
         let anchors: Option<Vec<String>> = patterns.iter().map(anchor).collect();
         let anchors = anchors.and_then(|a| {
             AhoCorasick::builder()
@@ -123,7 +130,8 @@ impl Highlighter {
         Highlighter {
             patterns,
             exact: tokenizer::exact(),
-            stemmed: tokenizer::stemmed(),
+            stemmer: WordStemmer::default(),
+            prefixes,
             anchors,
             margin: WINDOW_BYTES + WINDOW_PER_WORD * longest.min(64),
             vocabulary,
@@ -221,39 +229,38 @@ impl Highlighter {
 
     /// Matches of every pattern within `text[start..end]`, which starts and
     /// ends at word boundaries. Tokens are compared as they stream by; only
-    /// a vocabulary index per token is kept, for phrases.
+    /// a vocabulary index per token is kept, for phrases. A word is stemmed
+    /// only when it starts with a stem pattern's anchor: no other word can
+    /// have that stem.
     fn find_in(&mut self, text: &str, start: usize, end: usize, spans: &mut Vec<Span>) {
         let window = &text[start..end];
-        if !self.vocabulary.is_empty() {
-            self.tokens.clear();
-            let mut stream = self.exact.token_stream(window);
-            while let Some(t) = stream.next() {
+        let has_phrases = !self.vocabulary.is_empty();
+        self.tokens.clear();
+        let mut stream = self.exact.token_stream(window);
+        while let Some(t) = stream.next() {
+            let (from, to) = (start + t.offset_from, start + t.offset_to);
+            if has_phrases {
                 let id = self.vocabulary.iter().position(|v| *v == t.text);
-                self.tokens.push((
-                    id.map_or(OTHER, |i| i as u32),
-                    start + t.offset_from,
-                    start + t.offset_to,
-                ));
+                self.tokens.push((id.map_or(OTHER, |i| i as u32), from, to));
             }
-            for (pi, (pattern, ids)) in self.patterns.iter().zip(&self.phrases).enumerate() {
-                if let (Pattern::Phrase { slop, .. }, Some(ids)) = (pattern, ids) {
-                    find_phrase(&self.tokens, ids, *slop as usize, pi, spans);
+            let mut stem: Option<String> = None;
+            for (pi, (pattern, prefix)) in self.patterns.iter().zip(&self.prefixes).enumerate() {
+                if let Pattern::Stem(want) = pattern
+                    && t.text.starts_with(prefix.as_str())
+                    && *stem.get_or_insert_with(|| self.stemmer.stem(&t.text)) == *want
+                {
+                    spans.push(Span {
+                        start: from,
+                        end: to,
+                        pattern: pi,
+                    });
                 }
             }
         }
-        if self.phrases.iter().any(Option::is_none) {
-            let mut stream = self.stemmed.token_stream(window);
-            while let Some(t) = stream.next() {
-                for (pi, pattern) in self.patterns.iter().enumerate() {
-                    if let Pattern::Stem(stem) = pattern
-                        && *stem == t.text
-                    {
-                        spans.push(Span {
-                            start: start + t.offset_from,
-                            end: start + t.offset_to,
-                            pattern: pi,
-                        });
-                    }
+        if has_phrases {
+            for (pi, (pattern, ids)) in self.patterns.iter().zip(&self.phrases).enumerate() {
+                if let (Pattern::Phrase { slop, .. }, Some(ids)) = (pattern, ids) {
+                    find_phrase(&self.tokens, ids, *slop as usize, pi, spans);
                 }
             }
         }
@@ -514,6 +521,7 @@ mod tests {
         anchored.enough = usize::MAX;
         let mut whole = Highlighter::new(patterns);
         whole.anchors = None;
+        whole.prefixes.iter_mut().for_each(String::clear);
         let spans = |h: &mut Highlighter| h.find(text).iter().map(|s| (s.start, s.end)).collect();
         (spans(&mut anchored), spans(&mut whole))
     }
@@ -525,9 +533,11 @@ mod tests {
             ("happy", 2),
             ("ability", 1),
             ("complain", 2), // `complaints` stems to `complaint`
-            ("dying", 1), // `die`: no anchor, the whole text is searched
+            ("dying", 1),    // `die`: no anchor, the whole text is searched
         ] {
-            let stem = tokenizer::words(&mut tokenizer::stemmed(), word)[0].text.clone();
+            let stem = tokenizer::words(&mut tokenizer::stemmed(), word)[0]
+                .text
+                .clone();
             let (a, w) = both_ways(vec![Pattern::Stem(stem)], text);
             assert_eq!(a, w, "{word}");
             assert_eq!(a.len(), expect, "{word}: {a:?}");
@@ -535,9 +545,27 @@ mod tests {
     }
 
     const WORDS: &[&str] = &[
-        "the", "council", "councils", "complaint", "complaints", "complained", "happy",
-        "happiness", "ability", "able", "relational", "relate", "ico", "is", "better",
-        "placed", "ombudsman’s", "ombudsman's", "role", "a", "of",
+        "the",
+        "council",
+        "councils",
+        "complaint",
+        "complaints",
+        "complained",
+        "happy",
+        "happiness",
+        "ability",
+        "able",
+        "relational",
+        "relate",
+        "ico",
+        "is",
+        "better",
+        "placed",
+        "ombudsman’s",
+        "ombudsman's",
+        "role",
+        "a",
+        "of",
     ];
 
     proptest! {
