@@ -290,7 +290,7 @@ pub fn normalise_into(word: &str, out: &mut String) {
 
 /// [`WordTokenizer`] followed by the English Snowball stemmer, remembering
 /// every word's stem.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct CachedStemmer {
     words: WordTokenizer,
     stemmer: WordStemmer,
@@ -299,16 +299,6 @@ pub struct CachedStemmer {
 
 /// Distinct words remembered before the stem cache starts over.
 const STEM_CACHE_WORDS: usize = 100_000;
-
-impl Default for CachedStemmer {
-    fn default() -> Self {
-        CachedStemmer {
-            words: WordTokenizer::default(),
-            stemmer: WordStemmer::default(),
-            stems: HashMap::new(),
-        }
-    }
-}
 
 /// Stems one normalised word with the English Snowball stemmer: what
 /// [`stemmed`] gives for the word in a text.

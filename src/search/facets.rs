@@ -291,13 +291,12 @@ impl SegmentCollector for FacetSegmentCollector {
         self.category.collect(doc);
         self.authority.collect(doc);
         self.citation.collect(doc);
-        if let Some(year) = self.year.as_ref().and_then(|c| c.first(doc)) {
-            if let Some(n) = self
+        if let Some(year) = self.year.as_ref().and_then(|c| c.first(doc))
+            && let Some(n) = self
                 .years
                 .get_mut(year.wrapping_sub(self.first_year) as usize)
-            {
-                *n += 1;
-            }
+        {
+            *n += 1;
         }
     }
 

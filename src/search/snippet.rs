@@ -516,7 +516,9 @@ mod tests {
 
     /// Matches found through anchors and windows, and by tokenizing the
     /// whole text.
-    fn both_ways(patterns: Vec<Pattern>, text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    type Ranges = Vec<(usize, usize)>;
+
+    fn both_ways(patterns: Vec<Pattern>, text: &str) -> (Ranges, Ranges) {
         let mut anchored = Highlighter::new(patterns.clone());
         anchored.enough = usize::MAX;
         let mut whole = Highlighter::new(patterns);
