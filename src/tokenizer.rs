@@ -81,22 +81,30 @@ pub fn pair(first: &str, second: &str, out: &mut String) {
 }
 
 /// The terms, with their offsets, by which the exact phrase `words` is
-/// looked up in an [`EXACT`] field: the pair of each two adjacent words one
-/// of which is common, and each word that is in no such pair.
+/// looked up in an [`EXACT_PAIRS`] field: pairs of adjacent words one of
+/// which is common, and each word that is in no such pair. A pair whose two
+/// words are both covered by the pairs on either side is left out (`we do`,
+/// `not start`, `or continue` and `an investigation` pin down "we do not
+/// start or continue an investigation"), so fewer position lists are read.
 pub fn phrase_terms(words: &[String]) -> Vec<(usize, String)> {
     let paired: Vec<bool> = words
         .windows(2)
         .map(|w| is_common(&w[0]) || is_common(&w[1]))
         .collect();
+    let mut keep = paired.clone();
+    for i in 1..keep.len().saturating_sub(1) {
+        if keep[i] && keep[i - 1] && paired[i + 1] {
+            keep[i] = false;
+        }
+    }
     let mut out = Vec::new();
     for (i, word) in words.iter().enumerate() {
-        let in_pair_before = i > 0 && paired[i - 1];
-        let in_pair_after = paired.get(i).copied().unwrap_or(false);
-        if in_pair_after {
+        let covered_before = i > 0 && keep[i - 1];
+        if keep.get(i).copied().unwrap_or(false) {
             let mut term = String::new();
             pair(word, &words[i + 1], &mut term);
             out.push((i, term));
-        } else if !in_pair_before {
+        } else if !covered_before {
             out.push((i, word.clone()));
         }
     }
@@ -555,6 +563,25 @@ mod tests {
             t(&[(0, "ico is"), (1, "is better"), (3, "placed")])
         );
         assert_eq!(terms("of the"), t(&[(0, "of the")]));
+        assert_eq!(
+            terms("we do not start or continue an investigation"),
+            t(&[
+                (0, "we do"),
+                (2, "not start"),
+                (4, "or continue"),
+                (6, "an investigation")
+            ])
+        );
+        assert_eq!(
+            terms("within three months of the final decision"),
+            t(&[
+                (0, "within"),
+                (1, "three"),
+                (2, "months of"),
+                (4, "the final"),
+                (5, "final decision")
+            ])
+        );
         assert_eq!(
             terms("symbolic payment"),
             t(&[(0, "symbolic"), (1, "payment")])
