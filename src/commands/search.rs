@@ -3,7 +3,8 @@
 use super::{Status, request, stdout};
 use crate::cli::SearchArgs;
 use crate::render::{self, Format};
-use crate::search::Engine;
+use crate::index::IndexError;
+use crate::search::{Engine, SearchError};
 use crate::{corpus, index};
 use std::path::Path;
 
@@ -16,25 +17,37 @@ pub(super) enum Lifetime {
     Serving,
 }
 
-/// Opens the index in `dir`; when there is none yet and `corpus` is a
-/// folder, builds it first (so a fresh clone's first search just works).
+/// Opens the index in `dir`; when there is none yet, or it was built by
+/// another version of ombudsearch, and `corpus` is a folder, builds it first
+/// (so a fresh clone's first search, and the first after an upgrade, just
+/// work).
 pub(super) fn open_or_build(
     dir: &Path,
     corpus_dir: &Path,
     lifetime: Lifetime,
 ) -> anyhow::Result<Engine> {
-    if !index::exists(dir) && corpus_dir.is_dir() {
-        eprintln!(
-            "No index in {} yet: building it from {} (once)…",
-            dir.display(),
-            corpus_dir.display()
-        );
-        super::index::build(corpus_dir, dir, 256, corpus::DEFAULT_MAX_FILE_BYTES >> 20)?;
+    let open = || match lifetime {
+        Lifetime::OneShot => Engine::open_snapshot(dir),
+        Lifetime::Serving => Engine::open(dir),
+    };
+    let why = if !index::exists(dir) {
+        "No index"
+    } else {
+        match open() {
+            Err(SearchError::Index(IndexError::Outdated(_))) => "An index of another version",
+            other => return Ok(other?),
+        }
+    };
+    if !corpus_dir.is_dir() {
+        return Ok(open()?);
     }
-    Ok(match lifetime {
-        Lifetime::OneShot => Engine::open_snapshot(dir)?,
-        Lifetime::Serving => Engine::open(dir)?,
-    })
+    eprintln!(
+        "{why} in {}: building it from {} (once)…",
+        dir.display(),
+        corpus_dir.display()
+    );
+    super::index::build(corpus_dir, dir, 256, corpus::DEFAULT_MAX_FILE_BYTES >> 20)?;
+    Ok(open()?)
 }
 
 pub(super) fn run(a: &SearchArgs) -> anyhow::Result<Status> {
