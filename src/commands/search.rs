@@ -2,8 +2,8 @@
 
 use super::{Status, request, stdout};
 use crate::cli::SearchArgs;
-use crate::render::{self, Format};
 use crate::index::IndexError;
+use crate::render::{self, Format};
 use crate::search::{Engine, SearchError};
 use crate::{corpus, index};
 use std::path::Path;

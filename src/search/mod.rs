@@ -263,15 +263,17 @@ impl Engine {
 
     fn open_with(dir: &Path, policy: ReloadPolicy) -> Result<Engine, SearchError> {
         let (mut index, fields) = index::open(dir)?;
-        // Segments are searched in parallel, one thread per core: a query
-        // matching most decisions takes half the time on two cores.
+        let long_lived = !matches!(policy, ReloadPolicy::Manual);
+        // A long-lived engine searches segments in parallel, one thread per
+        // core: a query matching most decisions takes half the time on two
+        // cores. A one-shot command does not: starting the threads (and
+        // their allocator arenas) costs more than a typical query.
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if cores > 1 && index.searchable_segment_ids()?.len() > 1 {
+        if long_lived && cores > 1 && index.searchable_segment_ids()?.len() > 1 {
             index.set_multithread_executor(cores)?;
         }
         let reader: IndexReader = index.reader_builder().reload_policy(policy).try_into()?;
         let vocabularies = Mutex::new(Arc::new(Vocabularies::new(&reader.searcher())));
-        let long_lived = !matches!(policy, ReloadPolicy::Manual);
         Ok(Engine {
             index,
             reader,
