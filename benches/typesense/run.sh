@@ -93,7 +93,7 @@ had_index=no
 t0=$(date +%s.%N)
 "$bin" index --corpus "$corpus" --index "$work/index" >&2
 index_seconds=$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")
-[ "$had_index" = yes ] && index_seconds="$index_seconds (update of an existing index)"
+[ "$had_index" = yes ] && index_seconds="$index_seconds (the index folder existed: updated, or rebuilt if of another format)"
 
 # ---- 3. Typesense documents and both servers' requests. ----
 say "writing Typesense documents and requests"
