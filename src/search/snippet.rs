@@ -305,8 +305,9 @@ fn windows(text: &str, anchors: &AhoCorasick, margin: usize) -> Vec<(usize, usiz
     let mut out: Vec<(usize, usize)> = Vec::new();
     for m in anchors.find_iter(text) {
         let at = m.start();
+        // Already covered, with its whole margin after it.
         if let Some(&(_, end)) = out.last()
-            && at + m.len() <= end
+            && at + margin <= end
         {
             continue;
         }
@@ -320,10 +321,14 @@ fn windows(text: &str, anchors: &AhoCorasick, margin: usize) -> Vec<(usize, usiz
     out
 }
 
-/// Where a window around the anchor at `at` starts: just after white space
-/// at most `margin` bytes before it, else at `at` itself.
+/// Where a window around the anchor at `at` starts: at the start of the
+/// text when that is at most `margin` bytes before it, else just after
+/// white space at most `margin` bytes before it, else at `at` itself.
 fn window_start(text: &str, at: usize, margin: usize) -> usize {
-    let mut from = at.saturating_sub(margin);
+    if at <= margin {
+        return 0;
+    }
+    let mut from = at - margin;
     while !text.is_char_boundary(from) {
         from += 1;
     }
