@@ -6,10 +6,12 @@
 //! are turned into strings once per segment at the end, so the cost per
 //! match is a few array increments and no stored document is ever loaded.
 //!
-//! A long-running engine (the server, the benchmark) also keeps each
-//! segment's ordinals decoded into plain arrays ([`FacetTables`], built
-//! once per index snapshot), so counting a match is a handful of loads
-//! instead of five column look-ups. A one-shot command skips that: decoding
+//! A long-running engine (the server, the benchmark) also keeps the facet
+//! values of every document decoded ([`FacetTables`], built once per index
+//! snapshot) as *snapshot-wide* ordinals: positions in one sorted list of
+//! values per facet. Counting a match is then one load and a few
+//! increments into arrays shared by all segments, and no string is made
+//! for a value that is not shown. A one-shot command skips that: decoding
 //! every document would cost more than its single query.
 
 use serde::{Deserialize, Serialize};
@@ -54,12 +56,36 @@ pub struct FacetFields {
 
 /// Counts of every facet value, keyed by string, before sorting and cutting.
 #[derive(Debug, Default)]
-pub struct RawCounts {
+pub struct NamedCounts {
     pub outcome: HashMap<String, u64>,
     pub category: HashMap<String, u64>,
     pub authority: HashMap<String, u64>,
     pub citation: HashMap<String, u64>,
     pub year: HashMap<u64, u64>,
+}
+
+/// Counts by snapshot-wide ordinal (see [`FacetTables`]).
+#[derive(Debug)]
+pub struct OrdinalCounts {
+    tables: Arc<FacetTables>,
+    /// Per facet of [`Facet::ALL`], indexed by ordinal.
+    counts: [Vec<u64>; 4],
+    /// Indexed by year less the snapshot's earliest year.
+    years: Vec<u64>,
+}
+
+/// The facet counts gathered by [`FacetCollector`], before sorting and
+/// cutting.
+#[derive(Debug)]
+pub enum RawCounts {
+    Named(NamedCounts),
+    Ordinals(OrdinalCounts),
+}
+
+impl Default for RawCounts {
+    fn default() -> RawCounts {
+        RawCounts::Named(NamedCounts::default())
+    }
 }
 
 /// Collects [`RawCounts`] for the matching documents.
@@ -69,75 +95,190 @@ pub struct FacetCollector {
     pub tables: Option<Arc<FacetTables>>,
 }
 
-/// A string column's ordinals for every document of a segment, decoded:
-/// document `d` has `ords[starts[d]..starts[d + 1]]`.
-#[derive(Debug, Default)]
-pub struct DenseOrds {
-    starts: Vec<u32>,
-    ords: Vec<u32>,
+/// The string facets, in the order of the arrays that hold them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Facet {
+    Outcome = 0,
+    Category = 1,
+    Authority = 2,
+    Citation = 3,
 }
 
-impl DenseOrds {
-    fn decode(column: &StrColumn, max_doc: DocId) -> DenseOrds {
-        let mut d = DenseOrds {
-            starts: Vec::with_capacity(max_doc as usize + 1),
-            ords: Vec::with_capacity(max_doc as usize),
-        };
-        for doc in 0..max_doc {
-            d.starts.push(d.ords.len() as u32);
-            d.ords.extend(column.term_ords(doc).map(|o| o as u32));
+impl Facet {
+    const ALL: [Facet; 4] = [
+        Facet::Outcome,
+        Facet::Category,
+        Facet::Authority,
+        Facet::Citation,
+    ];
+
+    fn field(self, fields: &FacetFields) -> &str {
+        match self {
+            Facet::Outcome => &fields.outcome,
+            Facet::Category => &fields.category,
+            Facet::Authority => &fields.authority,
+            Facet::Citation => &fields.citation,
         }
-        d.starts.push(d.ords.len() as u32);
-        d
+    }
+}
+
+/// "No value" in a [`SegmentTables`] row.
+const NONE: u32 = u32::MAX;
+
+/// One segment's facet values, decoded to snapshot-wide ordinals.
+#[derive(Debug, Default)]
+pub struct SegmentTables {
+    /// Per document: outcome, category and authority ordinals and the
+    /// year less the snapshot's earliest year ([`NONE`] when absent).
+    rows: Vec<[u32; 4]>,
+    /// Citation ordinals: document `d` has `citations[starts[d]..starts[d + 1]]`.
+    starts: Vec<u32>,
+    citations: Vec<u32>,
+}
+
+impl SegmentTables {
+    #[inline]
+    fn row(&self, doc: DocId) -> Option<&[u32; 4]> {
+        self.rows.get(doc as usize)
     }
 
     #[inline]
-    fn of(&self, doc: DocId) -> &[u32] {
+    fn citations(&self, doc: DocId) -> &[u32] {
         let doc = doc as usize;
         match (self.starts.get(doc), self.starts.get(doc + 1)) {
-            (Some(&a), Some(&b)) => self.ords.get(a as usize..b as usize).unwrap_or(&[]),
+            (Some(&a), Some(&b)) => self.citations.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
 }
 
-/// One segment's facet columns, decoded.
-#[derive(Debug, Default)]
-pub struct SegmentTables {
-    outcome: DenseOrds,
-    category: DenseOrds,
-    authority: DenseOrds,
-    citation: DenseOrds,
-}
-
-/// Decoded facet columns of every segment of one index snapshot.
+/// Decoded facet values of every segment of one index snapshot.
 #[derive(Debug, Default)]
 pub struct FacetTables {
     generation: u64,
+    /// Per facet of [`Facet::ALL`]: every value in the snapshot, sorted,
+    /// so an ordinal's order is the value's order by name.
+    values: [Vec<String>; 4],
+    first_year: u64,
+    year_span: usize,
     segments: HashMap<SegmentId, Arc<SegmentTables>>,
 }
 
 impl FacetTables {
-    /// Decodes the facet columns of every segment `searcher` sees.
+    /// Decodes the facet columns of every segment `searcher` sees. When a
+    /// single-valued facet (outcome, category, authority, year) holds
+    /// several values for one document, no segment is decoded and every
+    /// one is counted from its columns.
     pub fn build(searcher: &Searcher, fields: &FacetFields) -> tantivy::Result<FacetTables> {
+        let generation = searcher.generation().generation_id();
+        let columns_only = || FacetTables {
+            generation,
+            ..FacetTables::default()
+        };
+        let readers = searcher.segment_readers();
+        // Every facet's values across segments, sorted and deduplicated.
+        let mut values: [Vec<String>; 4] = Default::default();
+        let mut columns: Vec<[Option<StrColumn>; 4]> = Vec::with_capacity(readers.len());
+        for reader in readers {
+            let mut cols: [Option<StrColumn>; 4] = Default::default();
+            for f in Facet::ALL {
+                let col = reader.fast_fields().str(f.field(fields))?;
+                if let Some(col) = &col {
+                    let mut stream = col.dictionary().stream()?;
+                    while stream.advance() {
+                        values[f as usize].push(String::from_utf8_lossy(stream.key()).into_owned());
+                    }
+                }
+                cols[f as usize] = col;
+            }
+            columns.push(cols);
+        }
+        for v in &mut values {
+            v.sort_unstable();
+            v.dedup();
+        }
+        let mut years = (u64::MAX, 0u64);
+        let year_columns = readers
+            .iter()
+            .map(|r| r.fast_fields().column_opt::<u64>(&fields.year))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        for c in year_columns.iter().flatten() {
+            if c.max_value() >= c.min_value() {
+                years = (years.0.min(c.min_value()), years.1.max(c.max_value()));
+            }
+        }
+        let (first_year, year_span) = if years.0 <= years.1 {
+            (years.0, (years.1 - years.0).min(1 << 16) as usize + 1)
+        } else {
+            (0, 0)
+        };
+
         let mut segments = HashMap::new();
-        for reader in searcher.segment_readers() {
-            let decode = |name: &str| -> tantivy::Result<DenseOrds> {
-                Ok(match reader.fast_fields().str(name)? {
-                    Some(col) => DenseOrds::decode(&col, reader.max_doc()),
-                    None => DenseOrds::default(),
-                })
+        for ((reader, cols), year) in readers.iter().zip(&columns).zip(&year_columns) {
+            // Segment ordinal -> snapshot ordinal, per facet.
+            let mut maps: [Vec<u32>; 4] = Default::default();
+            for f in Facet::ALL {
+                if let Some(col) = &cols[f as usize] {
+                    let all = &values[f as usize];
+                    let mut stream = col.dictionary().stream()?;
+                    while stream.advance() {
+                        let value = String::from_utf8_lossy(stream.key());
+                        let global = all.binary_search_by(|v| v.as_str().cmp(&value));
+                        maps[f as usize].push(global.map_or(NONE, |g| g as u32));
+                    }
+                }
+            }
+            let max_doc = reader.max_doc();
+            let mut t = SegmentTables {
+                rows: Vec::with_capacity(max_doc as usize),
+                starts: Vec::with_capacity(max_doc as usize + 1),
+                citations: Vec::new(),
             };
-            let tables = SegmentTables {
-                outcome: decode(&fields.outcome)?,
-                category: decode(&fields.category)?,
-                authority: decode(&fields.authority)?,
-                citation: decode(&fields.citation)?,
-            };
-            segments.insert(reader.segment_id(), Arc::new(tables));
+            for doc in 0..max_doc {
+                let mut row = [NONE; 4];
+                for f in [Facet::Outcome, Facet::Category, Facet::Authority] {
+                    if let Some(col) = &cols[f as usize] {
+                        let mut ords = col.term_ords(doc);
+                        if let Some(o) = ords.next() {
+                            row[f as usize] =
+                                maps[f as usize].get(o as usize).copied().unwrap_or(NONE);
+                        }
+                        if ords.next().is_some() {
+                            return Ok(columns_only());
+                        }
+                    }
+                }
+                if let Some(c) = year {
+                    let mut ys = c.values_for_doc(doc);
+                    if let Some(y) = ys.next() {
+                        row[3] = match y.checked_sub(first_year) {
+                            Some(i) if (i as usize) < year_span => i as u32,
+                            _ => NONE,
+                        };
+                    }
+                    if ys.next().is_some() {
+                        return Ok(columns_only());
+                    }
+                }
+                t.rows.push(row);
+                t.starts.push(t.citations.len() as u32);
+                if let Some(col) = &cols[Facet::Citation as usize] {
+                    let map = &maps[Facet::Citation as usize];
+                    t.citations.extend(
+                        col.term_ords(doc)
+                            .filter_map(|o| map.get(o as usize).copied())
+                            .filter(|&g| g != NONE),
+                    );
+                }
+            }
+            t.starts.push(t.citations.len() as u32);
+            segments.insert(reader.segment_id(), Arc::new(t));
         }
         Ok(FacetTables {
-            generation: searcher.generation().generation_id(),
+            generation,
+            values,
+            first_year,
+            year_span,
             segments,
         })
     }
@@ -146,43 +287,35 @@ impl FacetTables {
     pub fn is_for(&self, searcher: &Searcher) -> bool {
         self.generation == searcher.generation().generation_id()
     }
+
+    fn zeroed(self: &Arc<Self>) -> OrdinalCounts {
+        OrdinalCounts {
+            tables: self.clone(),
+            counts: std::array::from_fn(|f| vec![0; self.values[f].len()]),
+            years: vec![0; self.year_span],
+        }
+    }
 }
 
-/// Per-segment ordinal counts for one string column.
+/// Per-segment ordinal counts for one string column, read from the column.
 struct StrCounter {
     column: Option<StrColumn>,
-    /// The column decoded, when the engine keeps it.
-    dense: Option<Arc<SegmentTables>>,
-    pick: fn(&SegmentTables) -> &DenseOrds,
     counts: Vec<u32>,
 }
 
 impl StrCounter {
-    fn open(
-        reader: &SegmentReader,
-        field: &str,
-        dense: Option<Arc<SegmentTables>>,
-        pick: fn(&SegmentTables) -> &DenseOrds,
-    ) -> tantivy::Result<StrCounter> {
+    fn open(reader: &SegmentReader, field: &str) -> tantivy::Result<StrCounter> {
         let column = reader.fast_fields().str(field)?;
         let n = column.as_ref().map_or(0, |c| c.num_terms());
         Ok(StrCounter {
             column,
-            dense,
-            pick,
             counts: vec![0; n],
         })
     }
 
     #[inline]
     fn collect(&mut self, doc: DocId) {
-        if let Some(tables) = &self.dense {
-            for &ord in (self.pick)(tables).of(doc) {
-                if let Some(c) = self.counts.get_mut(ord as usize) {
-                    *c += 1;
-                }
-            }
-        } else if let Some(col) = &self.column {
+        if let Some(col) = &self.column {
             for ord in col.term_ords(doc) {
                 if let Some(c) = self.counts.get_mut(ord as usize) {
                     *c += 1;
@@ -212,8 +345,8 @@ impl StrCounter {
     }
 }
 
-/// The segment half of [`FacetCollector`].
-pub struct FacetSegmentCollector {
+/// Counts of one segment read from its fast-field columns.
+pub struct ColumnCounter {
     outcome: StrCounter,
     category: StrCounter,
     authority: StrCounter,
@@ -224,16 +357,9 @@ pub struct FacetSegmentCollector {
     first_year: u64,
 }
 
-impl Collector for FacetCollector {
-    type Fruit = RawCounts;
-    type Child = FacetSegmentCollector;
-
-    fn for_segment(
-        &self,
-        _ord: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<Self::Child> {
-        let year = reader.fast_fields().column_opt::<u64>(&self.fields.year)?;
+impl ColumnCounter {
+    fn open(reader: &SegmentReader, f: &FacetFields) -> tantivy::Result<ColumnCounter> {
+        let year = reader.fast_fields().column_opt::<u64>(&f.year)?;
         // Dates run from -9999 to 9999, so the span of years is small.
         let (first_year, years) = match &year {
             Some(c) if c.max_value() >= c.min_value() => (
@@ -242,51 +368,18 @@ impl Collector for FacetCollector {
             ),
             _ => (0, Vec::new()),
         };
-        let dense = self
-            .tables
-            .as_ref()
-            .and_then(|t| t.segments.get(&reader.segment_id()).cloned());
-        let f = &self.fields;
-        Ok(FacetSegmentCollector {
-            outcome: StrCounter::open(reader, &f.outcome, dense.clone(), |t| &t.outcome)?,
-            category: StrCounter::open(reader, &f.category, dense.clone(), |t| &t.category)?,
-            authority: StrCounter::open(reader, &f.authority, dense.clone(), |t| &t.authority)?,
-            citation: StrCounter::open(reader, &f.citation, dense, |t| &t.citation)?,
+        Ok(ColumnCounter {
+            outcome: StrCounter::open(reader, &f.outcome)?,
+            category: StrCounter::open(reader, &f.category)?,
+            authority: StrCounter::open(reader, &f.authority)?,
+            citation: StrCounter::open(reader, &f.citation)?,
             year,
             years,
             first_year,
         })
     }
 
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<RawCounts>) -> tantivy::Result<RawCounts> {
-        let mut total = RawCounts::default();
-        for f in fruits {
-            for (dst, src) in [
-                (&mut total.outcome, f.outcome),
-                (&mut total.category, f.category),
-                (&mut total.authority, f.authority),
-                (&mut total.citation, f.citation),
-            ] {
-                for (k, v) in src {
-                    *dst.entry(k).or_default() += v;
-                }
-            }
-            for (k, v) in f.year {
-                *total.year.entry(k).or_default() += v;
-            }
-        }
-        Ok(total)
-    }
-}
-
-impl SegmentCollector for FacetSegmentCollector {
-    type Fruit = RawCounts;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
+    fn collect(&mut self, doc: DocId) {
         self.outcome.collect(doc);
         self.category.collect(doc);
         self.authority.collect(doc);
@@ -300,8 +393,8 @@ impl SegmentCollector for FacetSegmentCollector {
         }
     }
 
-    fn harvest(self) -> RawCounts {
-        RawCounts {
+    fn harvest(self) -> NamedCounts {
+        NamedCounts {
             outcome: self.outcome.harvest(),
             category: self.category.harvest(),
             authority: self.authority.harvest(),
@@ -313,6 +406,235 @@ impl SegmentCollector for FacetSegmentCollector {
                 .filter(|&(_, &n)| n > 0)
                 .map(|(i, &n)| (self.first_year + i as u64, u64::from(n)))
                 .collect(),
+        }
+    }
+}
+
+/// The segment half of [`FacetCollector`]: counts from the columns, or
+/// from the snapshot's [`FacetTables`] when the engine keeps them.
+pub enum FacetSegmentCollector {
+    Columns(Box<ColumnCounter>),
+    Tables {
+        segment: Arc<SegmentTables>,
+        counts: OrdinalCounts,
+    },
+}
+
+impl Collector for FacetCollector {
+    type Fruit = RawCounts;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        if let Some(tables) = &self.tables
+            && let Some(segment) = tables.segments.get(&reader.segment_id())
+        {
+            return Ok(FacetSegmentCollector::Tables {
+                segment: segment.clone(),
+                counts: tables.zeroed(),
+            });
+        }
+        Ok(FacetSegmentCollector::Columns(Box::new(
+            ColumnCounter::open(reader, &self.fields)?,
+        )))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<RawCounts>) -> tantivy::Result<RawCounts> {
+        let mut ordinals: Option<OrdinalCounts> = None;
+        let mut named: Option<NamedCounts> = None;
+        for fruit in fruits {
+            match fruit {
+                RawCounts::Ordinals(o) => match &mut ordinals {
+                    Some(acc) if Arc::ptr_eq(&acc.tables, &o.tables) => acc.add(&o),
+                    Some(_) => named.get_or_insert_default().add(o.into_named()),
+                    None => ordinals = Some(o),
+                },
+                RawCounts::Named(n) => named.get_or_insert_default().add(n),
+            }
+        }
+        Ok(match (ordinals, named) {
+            (Some(o), None) => RawCounts::Ordinals(o),
+            (Some(o), Some(mut n)) => {
+                n.add(o.into_named());
+                RawCounts::Named(n)
+            }
+            (None, n) => RawCounts::Named(n.unwrap_or_default()),
+        })
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = RawCounts;
+
+    #[inline]
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        match self {
+            FacetSegmentCollector::Columns(c) => c.collect(doc),
+            FacetSegmentCollector::Tables { segment, counts } => {
+                if let Some(row) = segment.row(doc) {
+                    // NONE, as an index, is out of range and counts nothing.
+                    for f in [Facet::Outcome, Facet::Category, Facet::Authority] {
+                        if let Some(n) = counts.counts[f as usize].get_mut(row[f as usize] as usize)
+                        {
+                            *n += 1;
+                        }
+                    }
+                    if let Some(n) = counts.years.get_mut(row[3] as usize) {
+                        *n += 1;
+                    }
+                }
+                let citations = &mut counts.counts[Facet::Citation as usize];
+                for &o in segment.citations(doc) {
+                    if let Some(n) = citations.get_mut(o as usize) {
+                        *n += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> RawCounts {
+        match self {
+            FacetSegmentCollector::Columns(c) => RawCounts::Named(c.harvest()),
+            FacetSegmentCollector::Tables { counts, .. } => RawCounts::Ordinals(counts),
+        }
+    }
+}
+
+impl NamedCounts {
+    fn add(&mut self, other: NamedCounts) {
+        for (dst, src) in [
+            (&mut self.outcome, other.outcome),
+            (&mut self.category, other.category),
+            (&mut self.authority, other.authority),
+            (&mut self.citation, other.citation),
+        ] {
+            for (k, v) in src {
+                *dst.entry(k).or_default() += v;
+            }
+        }
+        for (k, v) in other.year {
+            *self.year.entry(k).or_default() += v;
+        }
+    }
+
+    /// Sorted facets; `authority` and `citation` cut to `top_n` when given.
+    fn into_facets(self, top_n: Option<usize>) -> Facets {
+        let mut year: Vec<FacetCount> = self
+            .year
+            .into_iter()
+            .map(|(y, count)| FacetCount {
+                value: y.to_string(),
+                count,
+                children: Vec::new(),
+            })
+            .collect();
+        year.sort_by(|a, b| b.value.cmp(&a.value));
+        Facets {
+            outcome: ranked(self.outcome, None),
+            category: category_tree(self.category),
+            authority: ranked(self.authority, top_n),
+            year,
+            citation: ranked(self.citation, top_n),
+        }
+    }
+}
+
+impl OrdinalCounts {
+    fn add(&mut self, other: &OrdinalCounts) {
+        for (dst, src) in self.counts.iter_mut().zip(&other.counts) {
+            dst.iter_mut().zip(src).for_each(|(d, s)| *d += s);
+        }
+        self.years
+            .iter_mut()
+            .zip(&other.years)
+            .for_each(|(d, s)| *d += s);
+    }
+
+    /// The non-zero counts of `facet`, by value.
+    fn named(&self, facet: Facet) -> HashMap<String, u64> {
+        let values = &self.tables.values[facet as usize];
+        self.counts[facet as usize]
+            .iter()
+            .zip(values)
+            .filter(|&(&n, _)| n > 0)
+            .map(|(&n, v)| (v.clone(), n))
+            .collect()
+    }
+
+    fn into_named(self) -> NamedCounts {
+        let first_year = self.tables.first_year;
+        NamedCounts {
+            outcome: self.named(Facet::Outcome),
+            category: self.named(Facet::Category),
+            authority: self.named(Facet::Authority),
+            citation: self.named(Facet::Citation),
+            year: self
+                .years
+                .iter()
+                .enumerate()
+                .filter(|&(_, &n)| n > 0)
+                .map(|(i, &n)| (first_year + i as u64, n))
+                .collect(),
+        }
+    }
+
+    /// Most frequent first, ties in name order (which is ordinal order),
+    /// at most `limit`: strings are made only for the values kept.
+    fn ranked(&self, facet: Facet, limit: Option<usize>) -> Vec<FacetCount> {
+        let mut v: Vec<(u64, usize)> = self.counts[facet as usize]
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .map(|(o, &n)| (n, o))
+            .collect();
+        let order = |a: &(u64, usize), b: &(u64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if let Some(n) = limit
+            && n < v.len()
+        {
+            if n > 0 {
+                v.select_nth_unstable_by(n - 1, order);
+            }
+            v.truncate(n);
+        }
+        v.sort_unstable_by(order);
+        let values = &self.tables.values[facet as usize];
+        v.into_iter()
+            .map(|(count, o)| FacetCount {
+                value: values.get(o).cloned().unwrap_or_default(),
+                count,
+                children: Vec::new(),
+            })
+            .collect()
+    }
+
+    fn into_facets(self, top_n: Option<usize>) -> Facets {
+        let first_year = self.tables.first_year;
+        let year = self
+            .years
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|&(_, &n)| n > 0)
+            .map(|(i, &count)| FacetCount {
+                value: (first_year + i as u64).to_string(),
+                count,
+                children: Vec::new(),
+            })
+            .collect();
+        Facets {
+            outcome: ranked(self.named(Facet::Outcome), None),
+            category: category_tree(self.named(Facet::Category)),
+            authority: self.ranked(Facet::Authority, top_n),
+            year,
+            citation: self.ranked(Facet::Citation, top_n),
         }
     }
 }
@@ -363,22 +685,9 @@ fn category_tree(counts: HashMap<String, u64>) -> Vec<FacetCount> {
 impl RawCounts {
     /// Sorted facets; `authority` and `citation` cut to `top_n` when given.
     pub fn into_facets(self, top_n: Option<usize>) -> Facets {
-        let mut year: Vec<FacetCount> = self
-            .year
-            .into_iter()
-            .map(|(y, count)| FacetCount {
-                value: y.to_string(),
-                count,
-                children: Vec::new(),
-            })
-            .collect();
-        year.sort_by(|a, b| b.value.cmp(&a.value));
-        Facets {
-            outcome: ranked(self.outcome, None),
-            category: category_tree(self.category),
-            authority: ranked(self.authority, top_n),
-            year,
-            citation: ranked(self.citation, top_n),
+        match self {
+            RawCounts::Named(n) => n.into_facets(top_n),
+            RawCounts::Ordinals(o) => o.into_facets(top_n),
         }
     }
 }
