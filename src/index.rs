@@ -8,9 +8,9 @@
 use crate::schema::Fields;
 use crate::tokenizer;
 use std::path::{Path, PathBuf};
+use tantivy::directory::MmapDirectory;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexSettings};
-use tantivy::directory::MmapDirectory;
 
 /// Problems with the index folder.
 #[derive(Debug, thiserror::Error)]
