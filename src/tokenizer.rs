@@ -71,13 +71,12 @@ pub fn is_common(word: &str) -> bool {
     COMMON_WORDS.binary_search(&word).is_ok()
 }
 
-/// The term indexed for two adjacent words, one of them common. Words never
-/// hold a space, so a pair never equals a word.
-pub fn pair(first: &str, second: &str, out: &mut String) {
-    out.clear();
-    out.push_str(first);
-    out.push(' ');
-    out.push_str(second);
+/// Turns `first`, a word, into the term indexed for it and the adjacent
+/// `second` word, one of them common. Words never hold a space, so a pair
+/// never equals a word.
+pub fn append_pair(first: &mut String, second: &str) {
+    first.push(' ');
+    first.push_str(second);
 }
 
 /// The terms, with their offsets, by which the exact phrase `words` is
@@ -101,8 +100,8 @@ pub fn phrase_terms(words: &[String]) -> Vec<(usize, String)> {
     for (i, word) in words.iter().enumerate() {
         let covered_before = i > 0 && keep[i - 1];
         if keep.get(i).copied().unwrap_or(false) {
-            let mut term = String::new();
-            pair(word, &words[i + 1], &mut term);
+            let mut term = word.clone();
+            append_pair(&mut term, &words[i + 1]);
             out.push((i, term));
         } else if !covered_before {
             out.push((i, word.clone()));
@@ -427,8 +426,7 @@ impl TokenStream for PairTokenStream<'_> {
     fn advance(&mut self) -> bool {
         if self.pair_next {
             self.pair_next = false;
-            let word = std::mem::take(&mut self.token.text);
-            pair(&word, &self.ahead.text, &mut self.token.text);
+            append_pair(&mut self.token.text, &self.ahead.text);
             self.token.offset_to = self.ahead.offset_to;
             self.token.position_length = 2;
             return true;

@@ -4,7 +4,7 @@
 //! values must be matched up across segment dictionaries.
 
 mod common;
-use common::bin;
+use common::{bin, succeed};
 use ombudsearch::search::{Engine, SearchRequest, Sort};
 
 #[test]
@@ -12,27 +12,17 @@ fn decoded_tables_count_what_the_columns_count() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     let index = dir.path().join("index");
-    let out = bin()
-        .args(["generate", "--count", "600", "--seed", "7", "--out"])
-        .arg(&corpus)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeed(
+        bin()
+            .args(["generate", "--count", "600", "--seed", "7", "--out"])
+            .arg(&corpus),
     );
-    let out = bin()
-        .args(["index", "--commit-every", "70", "--corpus"])
-        .arg(&corpus)
-        .arg("--index")
-        .arg(&index)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeed(
+        bin()
+            .args(["index", "--commit-every", "70", "--corpus"])
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index),
     );
 
     let tables = Engine::open(&index).unwrap();

@@ -89,8 +89,8 @@ impl Default for RawCounts {
 }
 
 /// Collects [`RawCounts`] for the matching documents.
-pub struct FacetCollector {
-    pub fields: FacetFields,
+pub struct FacetCollector<'a> {
+    pub fields: &'a FacetFields,
     /// Decoded ordinals of the snapshot searched, when the engine keeps them.
     pub tables: Option<Arc<FacetTables>>,
 }
@@ -155,7 +155,6 @@ impl SegmentTables {
 /// Decoded facet values of every segment of one index snapshot.
 #[derive(Debug, Default)]
 pub struct FacetTables {
-    generation: u64,
     /// Per facet of [`Facet::ALL`]: every value in the snapshot, sorted,
     /// so an ordinal's order is the value's order by name.
     values: [Vec<String>; 4],
@@ -170,11 +169,7 @@ impl FacetTables {
     /// several values for one document, no segment is decoded and every
     /// one is counted from its columns.
     pub fn build(searcher: &Searcher, fields: &FacetFields) -> tantivy::Result<FacetTables> {
-        let generation = searcher.generation().generation_id();
-        let columns_only = || FacetTables {
-            generation,
-            ..FacetTables::default()
-        };
+        let columns_only = FacetTables::default;
         let readers = searcher.segment_readers();
         // Every facet's values across segments, sorted and deduplicated.
         let mut values: [Vec<String>; 4] = Default::default();
@@ -275,17 +270,11 @@ impl FacetTables {
             segments.insert(reader.segment_id(), Arc::new(t));
         }
         Ok(FacetTables {
-            generation,
             values,
             first_year,
             year_span,
             segments,
         })
-    }
-
-    /// Whether these tables were built for `searcher`'s snapshot.
-    pub fn is_for(&self, searcher: &Searcher) -> bool {
-        self.generation == searcher.generation().generation_id()
     }
 
     fn zeroed(self: &Arc<Self>) -> OrdinalCounts {
@@ -399,13 +388,7 @@ impl ColumnCounter {
             category: self.category.harvest(),
             authority: self.authority.harvest(),
             citation: self.citation.harvest(),
-            year: self
-                .years
-                .iter()
-                .enumerate()
-                .filter(|&(_, &n)| n > 0)
-                .map(|(i, &n)| (self.first_year + i as u64, u64::from(n)))
-                .collect(),
+            year: nonzero_years(self.first_year, &self.years).collect(),
         }
     }
 }
@@ -420,7 +403,7 @@ pub enum FacetSegmentCollector {
     },
 }
 
-impl Collector for FacetCollector {
+impl Collector for FacetCollector<'_> {
     type Fruit = RawCounts;
     type Child = FacetSegmentCollector;
 
@@ -438,7 +421,7 @@ impl Collector for FacetCollector {
             });
         }
         Ok(FacetSegmentCollector::Columns(Box::new(
-            ColumnCounter::open(reader, &self.fields)?,
+            ColumnCounter::open(reader, self.fields)?,
         )))
     }
 
@@ -527,21 +510,11 @@ impl NamedCounts {
 
     /// Sorted facets; `authority` and `citation` cut to `top_n` when given.
     fn into_facets(self, top_n: Option<usize>) -> Facets {
-        let mut year: Vec<FacetCount> = self
-            .year
-            .into_iter()
-            .map(|(y, count)| FacetCount {
-                value: y.to_string(),
-                count,
-                children: Vec::new(),
-            })
-            .collect();
-        year.sort_by(|a, b| b.value.cmp(&a.value));
         Facets {
             outcome: ranked(self.outcome, None),
             category: category_tree(self.category),
             authority: ranked(self.authority, top_n),
-            year,
+            year: year_facets(self.year),
             citation: ranked(self.citation, top_n),
         }
     }
@@ -570,19 +543,12 @@ impl OrdinalCounts {
     }
 
     fn into_named(self) -> NamedCounts {
-        let first_year = self.tables.first_year;
         NamedCounts {
             outcome: self.named(Facet::Outcome),
             category: self.named(Facet::Category),
             authority: self.named(Facet::Authority),
             citation: self.named(Facet::Citation),
-            year: self
-                .years
-                .iter()
-                .enumerate()
-                .filter(|&(_, &n)| n > 0)
-                .map(|(i, &n)| (first_year + i as u64, n))
-                .collect(),
+            year: nonzero_years(self.tables.first_year, &self.years).collect(),
         }
     }
 
@@ -616,27 +582,40 @@ impl OrdinalCounts {
     }
 
     fn into_facets(self, top_n: Option<usize>) -> Facets {
-        let first_year = self.tables.first_year;
-        let year = self
-            .years
-            .iter()
-            .enumerate()
-            .rev()
-            .filter(|&(_, &n)| n > 0)
-            .map(|(i, &count)| FacetCount {
-                value: (first_year + i as u64).to_string(),
-                count,
-                children: Vec::new(),
-            })
-            .collect();
         Facets {
             outcome: ranked(self.named(Facet::Outcome), None),
             category: category_tree(self.named(Facet::Category)),
             authority: self.ranked(Facet::Authority, top_n),
-            year,
+            year: year_facets(nonzero_years(self.tables.first_year, &self.years)),
             citation: self.ranked(Facet::Citation, top_n),
         }
     }
+}
+
+/// `(year, count)` for each year counted in `counts`, which is indexed
+/// from `first_year`.
+fn nonzero_years<N: Copy + Into<u64>>(
+    first_year: u64,
+    counts: &[N],
+) -> impl Iterator<Item = (u64, u64)> + '_ {
+    counts
+        .iter()
+        .enumerate()
+        .map(move |(i, &n)| (first_year + i as u64, n.into()))
+        .filter(|&(_, n)| n > 0)
+}
+
+/// Year counts as a facet, newest first.
+fn year_facets(years: impl IntoIterator<Item = (u64, u64)>) -> Vec<FacetCount> {
+    let mut v: Vec<(u64, u64)> = years.into_iter().collect();
+    v.sort_unstable_by_key(|&(year, _)| std::cmp::Reverse(year));
+    v.into_iter()
+        .map(|(year, count)| FacetCount {
+            value: year.to_string(),
+            count,
+            children: Vec::new(),
+        })
+        .collect()
 }
 
 /// Most frequent first, ties in name order; at most `limit` when given.

@@ -15,30 +15,15 @@ use tantivy::Searcher;
 use tantivy::schema::Field;
 
 /// The distinct values of keyword fields in one index snapshot, each read
-/// the first time a filter needs it and kept for the snapshot's life.
-/// A long-running server thus scans a term dictionary once per commit, not
-/// once per request.
-#[derive(Debug)]
+/// the first time a filter needs it and kept for the snapshot's life (see
+/// [`super::snapshot::PerSnapshot`]). A long-running server thus scans a
+/// term dictionary once per commit, not once per request.
+#[derive(Debug, Default)]
 pub struct Vocabularies {
-    /// The searcher generation these values belong to.
-    generation: u64,
     values: Mutex<HashMap<Field, Arc<BTreeSet<String>>>>,
 }
 
 impl Vocabularies {
-    /// An empty cache for the snapshot of `searcher`.
-    pub fn new(searcher: &Searcher) -> Vocabularies {
-        Vocabularies {
-            generation: searcher.generation().generation_id(),
-            values: Mutex::default(),
-        }
-    }
-
-    /// Whether this cache belongs to the snapshot of `searcher`.
-    pub fn is_for(&self, searcher: &Searcher) -> bool {
-        self.generation == searcher.generation().generation_id()
-    }
-
     /// The values of `field` (read from `searcher` on first use).
     pub fn get(&self, searcher: &Searcher, field: Field) -> tantivy::Result<Arc<BTreeSet<String>>> {
         let cached = self.values.lock().ok().and_then(|m| m.get(&field).cloned());

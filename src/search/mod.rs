@@ -26,6 +26,7 @@
 pub mod compile;
 pub mod facets;
 pub mod filter;
+pub mod snapshot;
 pub mod snippet;
 pub mod syntax;
 
@@ -36,9 +37,9 @@ use compile::Compiler;
 use facets::{FacetCollector, FacetFields, FacetTables, Facets};
 use filter::Vocabularies;
 use serde::{Deserialize, Serialize};
+use snapshot::PerSnapshot;
 use snippet::{Highlighter, Snippet};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
@@ -227,11 +228,25 @@ pub struct Engine {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// The fast-field names facets are counted from.
+    facet_fields: FacetFields,
     /// Filter values of the newest snapshot searched.
-    vocabularies: Mutex<Arc<Vocabularies>>,
+    vocabularies: PerSnapshot<Vocabularies>,
     /// Decoded facet columns of the newest snapshot searched; `None` for a
     /// one-shot engine, which would spend more decoding than searching.
-    facet_tables: Option<Mutex<Option<Arc<FacetTables>>>>,
+    facet_tables: Option<PerSnapshot<FacetTables>>,
+}
+
+/// The fast-field names facets are counted from.
+fn facet_fields(fields: &Fields) -> FacetFields {
+    let name = |f| fields.schema.get_field_name(f).to_string();
+    FacetFields {
+        outcome: name(fields.outcome),
+        category: name(fields.category),
+        authority: name(fields.authority),
+        citation: name(fields.citation),
+        year: name(fields.year),
+    }
 }
 
 /// Reads `YYYY-MM-DD`.
@@ -273,13 +288,13 @@ impl Engine {
             index.set_multithread_executor(cores)?;
         }
         let reader: IndexReader = index.reader_builder().reload_policy(policy).try_into()?;
-        let vocabularies = Mutex::new(Arc::new(Vocabularies::new(&reader.searcher())));
         Ok(Engine {
             index,
             reader,
+            facet_fields: facet_fields(&fields),
             fields,
-            vocabularies,
-            facet_tables: long_lived.then(Mutex::default),
+            vocabularies: PerSnapshot::default(),
+            facet_tables: long_lived.then(PerSnapshot::default),
         })
     }
 
@@ -317,7 +332,7 @@ impl Engine {
         Self::validate(req)?;
         let searcher = self.reader.searcher();
         let tree = syntax::parse(&req.query)?;
-        let vocabularies = self.vocabularies_of(&searcher);
+        let vocabularies = self.vocabularies.current(&searcher);
         let mut compiler = Compiler::new(&self.fields, &searcher, &vocabularies);
         let main = compiler.compile(&tree)?.ok_or_else(|| {
             SearchError::EmptyQuery(format!("'{}' has no words to search for", req.query))
@@ -361,9 +376,15 @@ impl Engine {
         let notes = std::mem::take(&mut compiler.notes);
 
         let facet_collector = if req.facets {
+            let tables = match &self.facet_tables {
+                Some(cache) => Some(cache.get(&searcher, || {
+                    FacetTables::build(&searcher, &self.facet_fields)
+                })?),
+                None => None,
+            };
             Some(FacetCollector {
-                fields: self.facet_fields(),
-                tables: self.facet_tables_of(&searcher)?,
+                fields: &self.facet_fields,
+                tables,
             })
         } else {
             None
@@ -432,51 +453,6 @@ impl Engine {
                     page.into_iter().map(|(_, addr)| (0.0, addr)).collect(),
                 ))
             }
-        }
-    }
-
-    /// The filter-value cache for `searcher`'s snapshot, replacing the
-    /// cached one when the index has been re-committed since.
-    fn vocabularies_of(&self, searcher: &Searcher) -> Arc<Vocabularies> {
-        let Ok(mut cached) = self.vocabularies.lock() else {
-            return Arc::new(Vocabularies::new(searcher));
-        };
-        if !cached.is_for(searcher) {
-            *cached = Arc::new(Vocabularies::new(searcher));
-        }
-        cached.clone()
-    }
-
-    /// The decoded facet columns for `searcher`'s snapshot, decoding them
-    /// when the index has been re-committed since (long-lived engines only).
-    fn facet_tables_of(
-        &self,
-        searcher: &Searcher,
-    ) -> Result<Option<Arc<FacetTables>>, SearchError> {
-        let Some(slot) = &self.facet_tables else {
-            return Ok(None);
-        };
-        let Ok(mut cached) = slot.lock() else {
-            return Ok(None);
-        };
-        match cached.as_ref() {
-            Some(t) if t.is_for(searcher) => Ok(Some(t.clone())),
-            _ => {
-                let t = Arc::new(FacetTables::build(searcher, &self.facet_fields())?);
-                *cached = Some(t.clone());
-                Ok(Some(t))
-            }
-        }
-    }
-
-    fn facet_fields(&self) -> FacetFields {
-        let name = |f| self.fields.schema.get_field_name(f).to_string();
-        FacetFields {
-            outcome: name(self.fields.outcome),
-            category: name(self.fields.category),
-            authority: name(self.fields.authority),
-            citation: name(self.fields.citation),
-            year: name(self.fields.year),
         }
     }
 

@@ -321,23 +321,28 @@ fn windows(text: &str, anchors: &AhoCorasick, margin: usize) -> Vec<(usize, usiz
     out
 }
 
-/// Where a window around the anchor at `at` starts: at the start of the
-/// text when that is at most `margin` bytes before it, else just after
-/// white space at most `margin` bytes before it, else at `at` itself.
+/// Where a window around the anchor at `at` starts: the first word start
+/// at most `margin` bytes before it.
 fn window_start(text: &str, at: usize, margin: usize) -> usize {
-    if at <= margin {
-        return 0;
-    }
-    let mut from = at - margin;
+    word_start(text, at.saturating_sub(margin), at)
+}
+
+/// The first start of a word at or after `from` (a word starts at the start
+/// of the text or after white space), or `limit` when none comes first.
+fn word_start(text: &str, from: usize, limit: usize) -> usize {
+    let mut from = from.min(limit);
     while !text.is_char_boundary(from) {
         from += 1;
     }
-    match text[from..at].find(char::is_whitespace) {
+    if from == 0 || text[..from].ends_with(char::is_whitespace) {
+        return from;
+    }
+    match text[from..limit].find(char::is_whitespace) {
         Some(p) => {
             let s = from + p;
             s + text[s..].chars().next().map_or(0, char::len_utf8)
         }
-        None => at,
+        None => limit,
     }
 }
 
@@ -382,21 +387,10 @@ fn snap_start(text: &str, min: usize, limit: usize) -> usize {
     if min == 0 {
         return 0;
     }
-    let region = &text[..limit];
-    if let Some(nl) = region[..].rfind('\n').filter(|&p| p + 1 >= min) {
+    if let Some(nl) = text[..limit].rfind('\n').filter(|&p| p + 1 >= min) {
         return nl + 1;
     }
-    let mut i = min;
-    while i < limit && !text.is_char_boundary(i) {
-        i += 1;
-    }
-    match text[i..limit].find(char::is_whitespace) {
-        Some(p) => {
-            let s = i + p;
-            s + text[s..].chars().next().map_or(0, char::len_utf8)
-        }
-        None => i,
-    }
+    word_start(text, min, limit)
 }
 
 /// A fragment end at or after `want`, at the end of a word.

@@ -62,6 +62,18 @@ pub fn bin() -> Command {
     Command::cargo_bin("ombudsearch").unwrap()
 }
 
+/// Runs `cmd` (an `ombudsearch` command line); panics with its standard
+/// error unless it exits 0.
+pub fn succeed(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// Runs `ombudsearch <cmd> <args> --index <shared index>`.
 pub fn run(cmd: &str, args: &[&str]) -> std::process::Output {
     bin()
