@@ -4,26 +4,12 @@
 //! values must be matched up across segment dictionaries.
 
 mod common;
-use common::{bin, succeed};
+use common::generated_index;
 use ombudsearch::search::{Engine, SearchRequest, Sort};
 
 #[test]
 fn decoded_tables_count_what_the_columns_count() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    let index = dir.path().join("index");
-    succeed(
-        bin()
-            .args(["generate", "--count", "600", "--seed", "7", "--out"])
-            .arg(&corpus),
-    );
-    succeed(
-        bin()
-            .args(["index", "--commit-every", "70", "--corpus"])
-            .arg(&corpus)
-            .arg("--index")
-            .arg(&index),
-    );
+    let (_dir, index) = generated_index(600, 7);
 
     let tables = Engine::open(&index).unwrap();
     let columns = Engine::open_snapshot(&index).unwrap();

@@ -65,7 +65,7 @@ use ombudsearch::{corpus, parse};
 use rayon::prelude::*;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -550,10 +550,10 @@ pub struct PeerResponse {
 pub struct Fts5 {
     conn: Connection,
     pub docs: u64,
-    authorities: BTreeSet<String>,
-    outcomes: BTreeSet<String>,
-    categories: BTreeSet<String>,
-    citations: BTreeSet<String>,
+    authorities: filter::Vocabulary,
+    outcomes: filter::Vocabulary,
+    categories: filter::Vocabulary,
+    citations: filter::Vocabulary,
 }
 
 const START: char = '\u{1}';
@@ -599,9 +599,12 @@ impl Fts5 {
         )?;
         conn.set_prepared_statement_cache_capacity(256);
         let docs: i64 = conn.query_row("SELECT count(*) FROM meta", [], |r| r.get(0))?;
-        let distinct = |sql: &str| -> rusqlite::Result<BTreeSet<String>> {
+        let distinct = |sql: &str| -> rusqlite::Result<filter::Vocabulary> {
             let mut st = conn.prepare(sql)?;
-            st.query_map([], |r| r.get::<_, String>(0))?.collect()
+            let values = st
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(values.into_iter().collect())
         };
         let authorities =
             distinct("SELECT DISTINCT authority FROM meta WHERE authority IS NOT NULL")?;

@@ -337,6 +337,11 @@ fn any_of(field: &str, values: &[String]) -> String {
     format!("{field}:=[{}]", list.join(","))
 }
 
+/// `values` as the library's filter vocabulary.
+fn known(values: &BTreeSet<String>) -> filter::Vocabulary {
+    values.iter().collect()
+}
+
 /// The Typesense search for `req`, or why it has none.
 fn typesense_path(
     req: &SearchRequest,
@@ -353,15 +358,17 @@ fn typesense_path(
     };
     let mut filters = Vec::new();
     if let Some(v) = present(&req.council) {
-        let names = filter::resolve_authority(&v, &vocab.authorities).map_err(|e| e.to_string())?;
+        let names =
+            filter::resolve_authority(&v, &known(&vocab.authorities)).map_err(|e| e.to_string())?;
         filters.push(any_of("authority", &names));
     }
     if let Some(v) = present(&req.outcome) {
-        let labels = filter::resolve_outcome(&v, &vocab.outcomes).map_err(|e| e.to_string())?;
+        let labels =
+            filter::resolve_outcome(&v, &known(&vocab.outcomes)).map_err(|e| e.to_string())?;
         filters.push(any_of("outcome", &labels));
     }
     if let Some(v) = present(&req.category) {
-        match filter::resolve_category(&v, &vocab.categories).map_err(|e| e.to_string())? {
+        match filter::resolve_category(&v, &known(&vocab.categories)).map_err(|e| e.to_string())? {
             CategoryMatch::Top(t) => filters.push(any_of("category_top", &t)),
             CategoryMatch::Full(f) => filters.push(any_of("category", &f)),
         }
@@ -369,7 +376,7 @@ fn typesense_path(
     if let Some(v) = present(&req.cites) {
         filters.push(any_of(
             "citations",
-            &filter::resolve_citation(&v, &vocab.citations),
+            &filter::resolve_citation(&v, &known(&vocab.citations)),
         ));
     }
     for (value, op, what) in [

@@ -13,12 +13,11 @@
 //!   never change a score.
 
 use super::SearchError;
-use super::filter::{self, CategoryMatch, Vocabularies};
+use super::filter::{self, CategoryMatch, Vocabularies, Vocabulary};
 use super::snippet::Pattern;
 use super::syntax::Node;
 use crate::schema::{Fields, TextField};
 use crate::tokenizer;
-use std::collections::BTreeSet;
 use std::ops::Bound;
 use std::sync::Arc;
 use tantivy::query::{
@@ -150,6 +149,85 @@ impl<'a> Compiler<'a> {
         })
     }
 
+    /// Roughly how many documents `node` makes the search visit, from the
+    /// document frequencies of its words in the whole text: a word's, a
+    /// phrase's rarest term's, an `AND`'s rarest part's, the sum of an
+    /// `OR`'s parts. Metadata fields count as small (they only narrow a
+    /// search). Used to decide whether a query is worth spreading over
+    /// several cores.
+    pub fn estimate(&mut self, node: &Node) -> u64 {
+        let all = self.searcher.num_docs();
+        match node {
+            Node::All | Node::Not(_) => all,
+            Node::CaseRef(_) => 0,
+            Node::Word { field, text } | Node::Phrase { field, text, .. } => {
+                if self.sections(field.as_deref()).is_none() {
+                    return 0;
+                }
+                let exact = Self::tokens(&mut self.exact, text);
+                let terms: Vec<String> = match (node, exact.as_slice()) {
+                    (Node::Word { .. }, [_]) => Self::tokens(&mut self.stemmed, text),
+                    _ => tokenizer::phrase_terms(&exact)
+                        .into_iter()
+                        .map(|(_, t)| t)
+                        .collect(),
+                };
+                let field = match (node, exact.len()) {
+                    (Node::Word { .. }, 1) => self.fields.text.stemmed,
+                    _ => self.fields.text.exact,
+                };
+                terms
+                    .iter()
+                    .map(|t| {
+                        self.searcher
+                            .doc_freq(&Term::from_field_text(field, t))
+                            .unwrap_or(all)
+                    })
+                    .min()
+                    .unwrap_or(0)
+            }
+            Node::And(items) => items
+                .iter()
+                .filter(|i| !matches!(i, Node::Not(_)))
+                .map(|i| self.estimate(i))
+                .min()
+                .unwrap_or(all),
+            Node::Or(items) => items.iter().map(|i| self.estimate(i)).sum(),
+        }
+    }
+
+    /// For a query of unquoted words joined by `OR` (`complaint`, `noise OR
+    /// odour`), the ranking [`Compiler::compile`] gives, as one flat union of
+    /// term queries: tantivy ranks such a union with block-max WAND, skipping
+    /// whole blocks of documents that cannot reach the top k. The union
+    /// matches what the compiled query matches, because the whole text holds
+    /// every section. `None` for any other query (phrases, `AND`, `NOT`,
+    /// metadata fields), which must be scored document by document anyway.
+    pub fn ranking_union(&mut self, node: &Node) -> Option<Q> {
+        let mut terms = Vec::new();
+        self.union_terms(node, &mut terms)?;
+        Some(any_of(terms))
+    }
+
+    fn union_terms(&mut self, node: &Node, out: &mut Vec<Q>) -> Option<()> {
+        match node {
+            Node::Word { field, text } => {
+                let sections = self.sections(field.as_deref())?;
+                if Self::tokens(&mut self.exact, text).len() != 1 {
+                    return None;
+                }
+                let stem = Self::tokens(&mut self.stemmed, text).into_iter().next()?;
+                for (f, boost) in sections {
+                    let q = term_query(f.stemmed, &stem, IndexRecordOption::WithFreqs);
+                    out.push(Self::boosted(q, boost));
+                }
+                Some(())
+            }
+            Node::Or(items) => items.iter().try_for_each(|i| self.union_terms(i, out)),
+            _ => None,
+        }
+    }
+
     fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
         tokenizer::words(analyzer, text)
             .into_iter()
@@ -172,19 +250,23 @@ impl<'a> Compiler<'a> {
 
     /// `queries` (one per section, the whole text first) as one query. The
     /// whole text holds every section, so it alone decides what matches;
-    /// the sections only add to the score of a match. Scoring them as
-    /// optional clauses of the whole-text match (not as a union) means they
-    /// are only looked at in documents that already match.
+    /// the sections only add to the score of a match. Each section is an
+    /// optional clause of what comes before it (`((text, summary?),
+    /// final?)`), not a union of optional clauses: then a section is only
+    /// looked at in documents that already match, by skipping through its
+    /// postings, whereas a union would scan a window of thousands of
+    /// documents every time a filter makes the match jump ahead.
     fn across_sections(queries: Vec<Q>) -> Q {
-        if queries.len() <= 1 {
-            return any_of(queries);
-        }
-        let mut clauses = Vec::with_capacity(queries.len());
-        for (i, q) in queries.into_iter().enumerate() {
-            let occur = if i == 0 { Occur::Must } else { Occur::Should };
-            clauses.push((occur, q));
-        }
-        Box::new(BooleanQuery::new(clauses))
+        let mut queries = queries.into_iter();
+        let Some(first) = queries.next() else {
+            return Box::new(EmptyQuery);
+        };
+        queries.fold(first, |acc, q| {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, acc),
+                (Occur::Should, q),
+            ]))
+        })
     }
 
     fn boosted(q: Q, boost: f32) -> Q {
@@ -316,7 +398,7 @@ impl<'a> Compiler<'a> {
         ])
     }
 
-    fn vocabulary(&self, field: Field) -> Result<Arc<BTreeSet<String>>, SearchError> {
+    fn vocabulary(&self, field: Field) -> Result<Arc<Vocabulary>, SearchError> {
         Ok(self.vocabularies.get(self.searcher, field)?)
     }
 

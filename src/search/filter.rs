@@ -20,12 +20,12 @@ use tantivy::schema::Field;
 /// term dictionary once per commit, not once per request.
 #[derive(Debug, Default)]
 pub struct Vocabularies {
-    values: Mutex<HashMap<Field, Arc<BTreeSet<String>>>>,
+    values: Mutex<HashMap<Field, Arc<Vocabulary>>>,
 }
 
 impl Vocabularies {
     /// The values of `field` (read from `searcher` on first use).
-    pub fn get(&self, searcher: &Searcher, field: Field) -> tantivy::Result<Arc<BTreeSet<String>>> {
+    pub fn get(&self, searcher: &Searcher, field: Field) -> tantivy::Result<Arc<Vocabulary>> {
         let cached = self.values.lock().ok().and_then(|m| m.get(&field).cloned());
         if let Some(v) = cached {
             return Ok(v);
@@ -39,7 +39,7 @@ impl Vocabularies {
 }
 
 /// Every distinct value of a keyword field, across all segments.
-pub fn vocabulary(searcher: &Searcher, field: Field) -> tantivy::Result<BTreeSet<String>> {
+pub fn vocabulary(searcher: &Searcher, field: Field) -> tantivy::Result<Vocabulary> {
     let mut out = BTreeSet::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
@@ -50,7 +50,69 @@ pub fn vocabulary(searcher: &Searcher, field: Field) -> tantivy::Result<BTreeSet
             }
         }
     }
-    Ok(out)
+    Ok(out.into_iter().collect())
+}
+
+/// The distinct values of a keyword field, sorted, each with the forms a
+/// filter compares against (folded, lower case), made once when the
+/// vocabulary is read rather than for every value on every query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    entries: Vec<Known>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Known {
+    value: String,
+    /// [`fold`]ed.
+    folded: String,
+    /// The words of `folded`.
+    words: Vec<String>,
+    lower: String,
+}
+
+impl Vocabulary {
+    /// The values, sorted.
+    pub fn values(&self) -> impl Iterator<Item = &String> + '_ {
+        self.entries.iter().map(|k| &k.value)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The values whose entry satisfies `pred`.
+    fn pick(&self, pred: impl Fn(&Known) -> bool) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|k| pred(k))
+            .map(|k| k.value.clone())
+            .collect()
+    }
+}
+
+impl<S: Into<String>> FromIterator<S> for Vocabulary {
+    fn from_iter<I: IntoIterator<Item = S>>(values: I) -> Vocabulary {
+        let sorted: BTreeSet<String> = values.into_iter().map(Into::into).collect();
+        Vocabulary {
+            entries: sorted
+                .into_iter()
+                .map(|value| {
+                    let folded = fold(&value);
+                    Known {
+                        words: words(&folded).into_iter().map(str::to_string).collect(),
+                        folded,
+                        lower: value.to_lowercase(),
+                        value,
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Lower case, apostrophes folded, `&` as `and`, punctuation dropped, white
@@ -76,17 +138,19 @@ fn words(s: &str) -> Vec<&str> {
 }
 
 /// The values closest to `input`, for an error message.
-fn suggestions<'a>(input: &str, known: impl Iterator<Item = &'a String>) -> Vec<String> {
+fn suggestions(input: &str, known: &Vocabulary) -> Vec<String> {
     let folded = fold(input);
     let mut scored: Vec<(f64, &String)> = known
+        .entries
+        .iter()
         .map(|k| {
-            let fk = fold(k);
-            let whole = strsim::jaro_winkler(&folded, &fk);
-            let best_word = words(&fk)
+            let whole = strsim::jaro_winkler(&folded, &k.folded);
+            let best_word = k
+                .words
                 .iter()
                 .map(|w| strsim::jaro_winkler(&folded, w))
                 .fold(0.0, f64::max);
-            (whole.max(best_word), k)
+            (whole.max(best_word), &k.value)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
@@ -98,11 +162,11 @@ fn suggestions<'a>(input: &str, known: impl Iterator<Item = &'a String>) -> Vec<
         .collect()
 }
 
-fn unknown(kind: &'static str, input: &str, known: &BTreeSet<String>) -> SearchError {
+fn unknown(kind: &'static str, input: &str, known: &Vocabulary) -> SearchError {
     SearchError::UnknownValue {
         kind,
         input: input.to_string(),
-        suggestions: suggestions(input, known.iter()),
+        suggestions: suggestions(input, known),
     }
 }
 
@@ -112,39 +176,30 @@ fn unknown(kind: &'static str, input: &str, known: &BTreeSet<String>) -> SearchE
 /// Cambridgeshire District Council`); names containing all of them
 /// (`camden` → `London Borough of Camden`); names with words starting with
 /// them (`wigst` → `Oadby & Wigston Borough Council`).
-pub fn resolve_authority(
-    input: &str,
-    known: &BTreeSet<String>,
-) -> Result<Vec<String>, SearchError> {
+pub fn resolve_authority(input: &str, known: &Vocabulary) -> Result<Vec<String>, SearchError> {
     let folded = fold(input);
     if folded.is_empty() {
         return Err(unknown("council", input, known));
     }
-    let wanted = words(&folded);
-    let pick = |pred: &dyn Fn(&[&str]) -> bool| -> Vec<String> {
-        known
-            .iter()
-            .filter(|k| {
-                let fk = fold(k);
-                pred(&words(&fk))
-            })
-            .cloned()
-            .collect()
-    };
-    let exact = pick(&|name: &[&str]| name == wanted.as_slice());
+    let wanted: Vec<String> = words(&folded).into_iter().map(str::to_string).collect();
+    let pick = |pred: &dyn Fn(&[String]) -> bool| known.pick(|k| pred(&k.words));
+    let exact = pick(&|name: &[String]| name == wanted.as_slice());
     if !exact.is_empty() {
         return Ok(exact);
     }
-    let leading = pick(&|name: &[&str]| name.starts_with(&wanted));
+    let leading = pick(&|name: &[String]| name.starts_with(&wanted));
     if !leading.is_empty() {
         return Ok(leading);
     }
-    let whole = pick(&|name: &[&str]| wanted.iter().all(|w| name.contains(w)));
+    let whole = pick(&|name: &[String]| wanted.iter().all(|w| name.contains(w)));
     if !whole.is_empty() {
         return Ok(whole);
     }
-    let prefix =
-        pick(&|name: &[&str]| wanted.iter().all(|w| name.iter().any(|n| n.starts_with(w))));
+    let prefix = pick(&|name: &[String]| {
+        wanted
+            .iter()
+            .all(|w| name.iter().any(|n| n.starts_with(w.as_str())))
+    });
     if !prefix.is_empty() {
         return Ok(prefix);
     }
@@ -153,21 +208,13 @@ pub fn resolve_authority(
 
 /// Outcomes meant by `input`: the exact label, else labels starting with it
 /// (`closed` → `Closed after initial enquiries`).
-pub fn resolve_outcome(input: &str, known: &BTreeSet<String>) -> Result<Vec<String>, SearchError> {
+pub fn resolve_outcome(input: &str, known: &Vocabulary) -> Result<Vec<String>, SearchError> {
     let folded = fold(input);
-    let exact: Vec<String> = known
-        .iter()
-        .filter(|k| fold(k) == folded)
-        .cloned()
-        .collect();
+    let exact = known.pick(|k| k.folded == folded);
     if !exact.is_empty() {
         return Ok(exact);
     }
-    let prefix: Vec<String> = known
-        .iter()
-        .filter(|k| !folded.is_empty() && fold(k).starts_with(&folded))
-        .cloned()
-        .collect();
+    let prefix = known.pick(|k| !folded.is_empty() && k.folded.starts_with(&folded));
     if !prefix.is_empty() {
         return Ok(prefix);
     }
@@ -187,23 +234,17 @@ pub enum CategoryMatch {
 /// School admissions` (a full value), or just `School admissions` (every
 /// full value with that sub-category). Case and apostrophes are ignored.
 /// `known` holds full values (`Top > Sub`, or `Top` alone).
-pub fn resolve_category(
-    input: &str,
-    known: &BTreeSet<String>,
-) -> Result<CategoryMatch, SearchError> {
+pub fn resolve_category(input: &str, known: &Vocabulary) -> Result<CategoryMatch, SearchError> {
     let folded = fold(input);
-    let split = |k: &String| -> (String, Option<String>) {
-        match k.split_once(" > ") {
-            Some((t, s)) => (fold(t), Some(fold(s))),
-            None => (fold(k), None),
+    // A folded `Top > Sub` keeps its ` > ` (see `fold`).
+    fn split(k: &Known) -> (&str, Option<&str>) {
+        match k.folded.split_once(" > ") {
+            Some((t, s)) => (t, Some(s)),
+            None => (&k.folded, None),
         }
-    };
+    }
     if folded.contains(" > ") {
-        let full: Vec<String> = known
-            .iter()
-            .filter(|k| fold(k) == folded)
-            .cloned()
-            .collect();
+        let full = known.pick(|k| k.folded == folded);
         return if full.is_empty() {
             Err(unknown("category", input, known))
         } else {
@@ -211,22 +252,20 @@ pub fn resolve_category(
         };
     }
     let tops: BTreeSet<String> = known
+        .entries
         .iter()
         .filter(|k| split(k).0 == folded)
         .map(|k| {
-            k.split_once(" > ")
-                .map_or(k.as_str(), |(t, _)| t)
+            k.value
+                .split_once(" > ")
+                .map_or(k.value.as_str(), |(t, _)| t)
                 .to_string()
         })
         .collect();
     if !tops.is_empty() {
         return Ok(CategoryMatch::Top(tops.into_iter().collect()));
     }
-    let subs: Vec<String> = known
-        .iter()
-        .filter(|k| split(k).1.as_deref() == Some(folded.as_str()))
-        .cloned()
-        .collect();
+    let subs = known.pick(|k| split(k).1 == Some(folded.as_str()));
     if !subs.is_empty() {
         return Ok(CategoryMatch::Full(subs));
     }
@@ -253,34 +292,33 @@ fn canonical_provision(input: &str) -> String {
 }
 
 /// True when `key` is `prefix` or continues it at a boundary (a space or a
-/// bracket), so `s.26` covers `s.26(6)(a)` but not `s.26A`.
+/// bracket), so `s.26` covers `s.26(6)(a)` but not `s.26A`. Both in lower
+/// case.
 fn continues(key: &str, prefix: &str) -> bool {
-    let (k, p) = (key.to_lowercase(), prefix.to_lowercase());
-    k == p || (k.starts_with(&p) && matches!(k.as_bytes().get(p.len()), Some(b' ' | b'(')))
+    key == prefix
+        || (key.starts_with(prefix)
+            && matches!(key.as_bytes().get(prefix.len()), Some(b' ' | b'(')))
 }
 
 /// Citation keys meant by `input`: a whole key, a key prefix
 /// (`Local Government Act 1974`, `Care Act 2014`), or a provision alone
 /// (`s.26(6)` matches it in every Act, and its subsections). May be empty.
-pub fn resolve_citation(input: &str, known: &BTreeSet<String>) -> Vec<String> {
-    let provision = canonical_provision(input);
-    known
-        .iter()
-        .filter(|key| {
-            continues(key, input.trim())
-                || crate::citation::section_part(key)
-                    .is_some_and(|part| continues(part, &provision))
-        })
-        .cloned()
-        .collect()
+pub fn resolve_citation(input: &str, known: &Vocabulary) -> Vec<String> {
+    let whole = input.trim().to_lowercase();
+    let provision = canonical_provision(input).to_lowercase();
+    known.pick(|key| {
+        continues(&key.lower, &whole)
+            || crate::citation::section_part(&key.value)
+                .is_some_and(|part| continues(&part.to_lowercase(), &provision))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn set(values: &[&str]) -> BTreeSet<String> {
-        values.iter().map(|s| s.to_string()).collect()
+    fn set(values: &[&str]) -> Vocabulary {
+        values.iter().copied().collect()
     }
 
     #[test]

@@ -30,8 +30,10 @@ const WINDOW_BYTES: usize = 120;
 const WINDOW_PER_WORD: usize = 40;
 /// Once every pattern has matched and this many matches are found (or
 /// three times as many, when some pattern is missing, as in `a OR b`), the
-/// rest of the text is not searched: the fragments would hardly improve.
-const ENOUGH_SPANS: usize = 24;
+/// rest of the text is not searched: three per fragment shown is plenty to
+/// choose the fragments from, and a word found on every line of a long
+/// decision would otherwise have the whole of it tokenized.
+const ENOUGH_SPANS: usize = 9;
 
 /// What to highlight: from the positive parts of a query.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -133,3 +133,27 @@ pub fn highlighted(v: &Value, case_ref: &str) -> Vec<String> {
     }
     out
 }
+
+/// A generated corpus of `count` decisions indexed in several segments
+/// (a commit every `count / 8` files), in a temporary folder that lives as
+/// long as the returned guard. Returns the guard and the index folder.
+pub fn generated_index(count: usize, seed: u64) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    succeed(
+        bin()
+            .args(["generate", "--count", &count.to_string()])
+            .args(["--seed", &seed.to_string(), "--out"])
+            .arg(&corpus),
+    );
+    succeed(
+        bin()
+            .args(["index", "--commit-every", &(count / 8).max(1).to_string()])
+            .arg("--corpus")
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index),
+    );
+    (dir, index)
+}
