@@ -2,12 +2,13 @@
 //! position-independent executable).
 //!
 //! A PIE is relocated by the dynamic loader at every start: some 27,000
-//! relocations, and a copy-on-write fault for each page of relocated data,
-//! about 1.5 ms of the 3 ms a bare `ombudsearch --version` took. A
-//! one-shot `ombudsearch search` pays that on every call, so the binary is
-//! linked without it. The price is that the executable's own code is not
-//! placed at a random address (shared libraries, heap and stack still are);
-//! ombudsearch is memory-safe Rust apart from the zstd decoder.
+//! relocations, and a copy-on-write fault for each page of relocated data.
+//! On the 2-core development machine that was 1.2 to 1.5 ms of the 4.4 ms a
+//! bare `ombudsearch --version` took, and a one-shot `ombudsearch search`
+//! pays it on every call. The price is that the executable's own code is
+//! not placed at a random address (shared libraries, heap and stack still
+//! are), which weakens one defence against memory-corruption exploits; the
+//! code is Rust, and `serve` is meant for loopback or a trusted network.
 //!
 //! Only Linux targets, where the default is PIE and `-no-pie` is understood
 //! by the C compiler that drives the link.

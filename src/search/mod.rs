@@ -251,6 +251,20 @@ impl Run<'_> {
         self.searcher
             .search_with_executor(query, collector, self.executor, scoring)
     }
+
+    /// The number of matches and, when asked for, their facet counts, in
+    /// one pass without scoring. `Count` alone may read the number off the
+    /// postings (a single term in a segment without deletions).
+    fn count(
+        &self,
+        query: &dyn Query,
+        facets: Option<FacetCollector>,
+    ) -> tantivy::Result<(usize, Option<facets::RawCounts>)> {
+        match facets {
+            Some(f) => self.search(query, &(Count, f)).map(|(n, r)| (n, Some(r))),
+            None => self.search(query, &Count).map(|n| (n, None)),
+        }
+    }
 }
 
 type Collected = (usize, Option<facets::RawCounts>, Vec<(Score, DocAddress)>);
@@ -488,14 +502,14 @@ impl Engine {
         req: &SearchRequest,
     ) -> Result<Collected, SearchError> {
         if req.limit == 0 {
-            let (total, raw) = run.search(query, &(Count, facets))?;
+            let (total, raw) = run.count(query, facets)?;
             return Ok((total, raw, Vec::new()));
         }
         let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
         match req.sort {
             Sort::Relevance => {
                 if let Some(ranker) = ranker {
-                    let (total, raw) = run.search(query, &(Count, facets))?;
+                    let (total, raw) = run.count(query, facets)?;
                     let page = run.search(ranker, &top.order_by_score())?;
                     return Ok((total, raw, page));
                 }
