@@ -460,25 +460,17 @@ impl SegmentCollector for FacetSegmentCollector {
     fn collect(&mut self, doc: DocId, _score: Score) {
         match self {
             FacetSegmentCollector::Columns(c) => c.collect(doc),
+            FacetSegmentCollector::Tables { segment, counts } => counts.count(segment, doc),
+        }
+    }
+
+    /// A block of matches (tantivy hands them over in blocks when nothing
+    /// is scored): one dispatch per block, not per document.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        match self {
+            FacetSegmentCollector::Columns(c) => docs.iter().for_each(|&d| c.collect(d)),
             FacetSegmentCollector::Tables { segment, counts } => {
-                if let Some(row) = segment.row(doc) {
-                    // NONE, as an index, is out of range and counts nothing.
-                    for f in [Facet::Outcome, Facet::Category, Facet::Authority] {
-                        if let Some(n) = counts.counts[f as usize].get_mut(row[f as usize] as usize)
-                        {
-                            *n += 1;
-                        }
-                    }
-                    if let Some(n) = counts.years.get_mut(row[3] as usize) {
-                        *n += 1;
-                    }
-                }
-                let citations = &mut counts.counts[Facet::Citation as usize];
-                for &o in segment.citations(doc) {
-                    if let Some(n) = citations.get_mut(o as usize) {
-                        *n += 1;
-                    }
-                }
+                docs.iter().for_each(|&d| counts.count(segment, d))
             }
         }
     }
@@ -487,6 +479,30 @@ impl SegmentCollector for FacetSegmentCollector {
         match self {
             FacetSegmentCollector::Columns(c) => RawCounts::Named(c.harvest()),
             FacetSegmentCollector::Tables { counts, .. } => RawCounts::Ordinals(counts),
+        }
+    }
+}
+
+impl OrdinalCounts {
+    /// Counts document `doc` of `segment`.
+    #[inline]
+    fn count(&mut self, segment: &SegmentTables, doc: DocId) {
+        if let Some(row) = segment.row(doc) {
+            // NONE, as an index, is out of range and counts nothing.
+            for f in [Facet::Outcome, Facet::Category, Facet::Authority] {
+                if let Some(n) = self.counts[f as usize].get_mut(row[f as usize] as usize) {
+                    *n += 1;
+                }
+            }
+            if let Some(n) = self.years.get_mut(row[3] as usize) {
+                *n += 1;
+            }
+        }
+        let citations = &mut self.counts[Facet::Citation as usize];
+        for &o in segment.citations(doc) {
+            if let Some(n) = citations.get_mut(o as usize) {
+                *n += 1;
+            }
         }
     }
 }
