@@ -165,16 +165,20 @@ impl<'a> Compiler<'a> {
                     return 0;
                 }
                 let exact = Self::tokens(&mut self.exact, text);
-                let terms: Vec<String> = match (node, exact.as_slice()) {
-                    (Node::Word { .. }, [_]) => Self::tokens(&mut self.stemmed, text),
-                    _ => tokenizer::phrase_terms(&exact)
-                        .into_iter()
-                        .map(|(_, t)| t)
-                        .collect(),
-                };
-                let field = match (node, exact.len()) {
-                    (Node::Word { .. }, 1) => self.fields.text.stemmed,
-                    _ => self.fields.text.exact,
+                // As `word` and `phrase_tokens` compile it: a word by its
+                // stem, anything longer by its exact terms.
+                let (field, terms) = match (node, exact.as_slice()) {
+                    (Node::Word { .. }, [_]) => (
+                        self.fields.text.stemmed,
+                        Self::tokens(&mut self.stemmed, text),
+                    ),
+                    _ => (
+                        self.fields.text.exact,
+                        tokenizer::phrase_terms(&exact)
+                            .into_iter()
+                            .map(|(_, t)| t)
+                            .collect(),
+                    ),
                 };
                 terms
                     .iter()

@@ -72,19 +72,6 @@ struct Known {
 }
 
 impl Vocabulary {
-    /// The values, sorted.
-    pub fn values(&self) -> impl Iterator<Item = &String> + '_ {
-        self.entries.iter().map(|k| &k.value)
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// The values whose entry satisfies `pred`.
     fn pick(&self, pred: impl Fn(&Known) -> bool) -> Vec<String> {
         self.entries

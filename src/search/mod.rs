@@ -221,7 +221,6 @@ impl SearchError {
     }
 }
 
-/// What one pass over the matches gathers: total, facet counts, the page.
 /// Queries expected to visit at least this many documents (see
 /// [`Compiler::estimate`]) search segments on all cores; smaller ones on the
 /// calling thread, where handing segments to other threads and waiting for
@@ -267,6 +266,7 @@ impl Run<'_> {
     }
 }
 
+/// What a search gathers over the matches: total, facet counts, the page.
 type Collected = (usize, Option<facets::RawCounts>, Vec<(Score, DocAddress)>);
 
 /// An open index, ready to answer searches. Cheap to share between threads.
