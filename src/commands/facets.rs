@@ -32,5 +32,6 @@ pub(super) fn run(a: &FacetsArgs) -> anyhow::Result<Status> {
         Format::Csv => render::csv::facet(&mut out, &counts)?,
     }
     out.flush()?;
+    super::leave_to_exit(engine);
     Ok(Status::Success)
 }

@@ -65,10 +65,6 @@ pub(super) fn run(a: &SearchArgs) -> anyhow::Result<Status> {
         Format::Csv => render::csv::search(&mut out, &resp)?,
     }
     std::io::Write::flush(&mut out)?;
-    // The process ends now. Closing the engine would unmap each of the
-    // index's files in turn (six per segment), which takes longer than the
-    // search did; the kernel releases them all at once when the process
-    // exits.
-    std::mem::forget(engine);
+    super::leave_to_exit(engine);
     Ok(Status::Success)
 }

@@ -36,5 +36,6 @@ pub(super) fn run(a: &ShowArgs) -> anyhow::Result<Status> {
         }
     }
     out.flush()?;
+    super::leave_to_exit(engine);
     Ok(Status::Success)
 }

@@ -53,6 +53,23 @@ pub struct Compiler<'a> {
 
 type Q = Box<dyn Query>;
 
+/// See [`Compiler::word_terms`].
+enum WordTerms {
+    Stem(String),
+    Split(Vec<String>),
+}
+
+/// The terms, with their offsets, by which the phrase `tokens` is looked up
+/// in an exact field: an exact phrase by its common pairs where the field
+/// holds them ([`tokenizer::phrase_terms`]), a sloppy one by its words.
+fn lookup_terms(tokens: &[String], slop: u32, pairs: bool) -> Vec<(usize, String)> {
+    if slop == 0 && pairs {
+        tokenizer::phrase_terms(tokens)
+    } else {
+        tokens.iter().cloned().enumerate().collect()
+    }
+}
+
 fn term_query(field: Field, text: &str, record: IndexRecordOption) -> Q {
     Box::new(TermQuery::new(Term::from_field_text(field, text), record))
 }
@@ -164,25 +181,26 @@ impl<'a> Compiler<'a> {
                 if self.sections(field.as_deref()).is_none() {
                     return 0;
                 }
-                let exact = Self::tokens(&mut self.exact, text);
-                // As `word` and `phrase_tokens` compile it: a word by its
-                // stem, anything longer by its exact terms.
-                let (field, terms) = match (node, exact.as_slice()) {
-                    (Node::Word { .. }, [_]) => (
-                        self.fields.text.stemmed,
-                        Self::tokens(&mut self.stemmed, text),
-                    ),
-                    _ => (
-                        self.fields.text.exact,
-                        tokenizer::phrase_terms(&exact)
-                            .into_iter()
-                            .map(|(_, t)| t)
-                            .collect(),
-                    ),
+                // The whole-text terms the node is compiled to.
+                let text_field = self.fields.text;
+                let (field, terms) = match node {
+                    Node::Phrase { slop, .. } => {
+                        let tokens = Self::tokens(&mut self.exact, text);
+                        (
+                            text_field.exact,
+                            lookup_terms(&tokens, *slop, text_field.pairs),
+                        )
+                    }
+                    _ => match self.word_terms(text) {
+                        WordTerms::Stem(stem) => (text_field.stemmed, vec![(0, stem)]),
+                        WordTerms::Split(tokens) => {
+                            (text_field.exact, lookup_terms(&tokens, 0, text_field.pairs))
+                        }
+                    },
                 };
                 terms
                     .iter()
-                    .map(|t| {
+                    .map(|(_, t)| {
                         self.searcher
                             .doc_freq(&Term::from_field_text(field, t))
                             .unwrap_or(all)
@@ -217,19 +235,42 @@ impl<'a> Compiler<'a> {
         match node {
             Node::Word { field, text } => {
                 let sections = self.sections(field.as_deref())?;
-                if Self::tokens(&mut self.exact, text).len() != 1 {
+                let WordTerms::Stem(stem) = self.word_terms(text) else {
                     return None;
-                }
-                let stem = Self::tokens(&mut self.stemmed, text).into_iter().next()?;
-                for (f, boost) in sections {
-                    let q = term_query(f.stemmed, &stem, IndexRecordOption::WithFreqs);
-                    out.push(Self::boosted(q, boost));
-                }
+                };
+                out.extend(Self::stem_queries(&sections, &stem));
                 Some(())
             }
             Node::Or(items) => items.iter().try_for_each(|i| self.union_terms(i, out)),
             _ => None,
         }
+    }
+
+    /// How the unquoted word `text` is searched: by its stem, or, when the
+    /// tokenizer splits it (`low-priority`) or finds nothing in it, as the
+    /// phrase of its pieces.
+    fn word_terms(&mut self, text: &str) -> WordTerms {
+        let exact = Self::tokens(&mut self.exact, text);
+        if exact.len() != 1 {
+            return WordTerms::Split(exact);
+        }
+        match Self::tokens(&mut self.stemmed, text).into_iter().next() {
+            Some(stem) => WordTerms::Stem(stem),
+            None => WordTerms::Split(Vec::new()),
+        }
+    }
+
+    /// The stem searched in the stemmed field of each section, boosted.
+    fn stem_queries(sections: &[(TextField, f32)], stem: &str) -> Vec<Q> {
+        sections
+            .iter()
+            .map(|(f, b)| {
+                Self::boosted(
+                    term_query(f.stemmed, stem, IndexRecordOption::WithFreqs),
+                    *b,
+                )
+            })
+            .collect()
     }
 
     fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
@@ -290,23 +331,11 @@ impl<'a> Compiler<'a> {
         let Some(sections) = self.sections(field) else {
             return self.metadata(field.unwrap_or_default(), text).map(Some);
         };
-        let exact = Self::tokens(&mut self.exact, text);
-        if exact.len() != 1 {
-            // Split by the tokenizer (`low-priority`), or nothing searchable.
-            return self.phrase_tokens(&sections, exact, 0, positive);
-        }
-        let Some(stem) = Self::tokens(&mut self.stemmed, text).into_iter().next() else {
-            return Ok(None);
+        let stem = match self.word_terms(text) {
+            WordTerms::Stem(stem) => stem,
+            WordTerms::Split(tokens) => return self.phrase_tokens(&sections, tokens, 0, positive),
         };
-        let qs = sections
-            .iter()
-            .map(|(f, b)| {
-                Self::boosted(
-                    term_query(f.stemmed, &stem, IndexRecordOption::WithFreqs),
-                    *b,
-                )
-            })
-            .collect();
+        let qs = Self::stem_queries(&sections, &stem);
         if positive {
             self.patterns.push(Pattern::Stem(stem));
         }
@@ -345,13 +374,7 @@ impl<'a> Compiler<'a> {
         let qs = sections
             .iter()
             .map(|(f, b)| {
-                // An exact phrase is looked up by its common pairs; a
-                // sloppy one by its words (both are indexed).
-                let words: Vec<(usize, String)> = if slop == 0 && f.pairs {
-                    tokenizer::phrase_terms(&tokens)
-                } else {
-                    tokens.iter().cloned().enumerate().collect()
-                };
+                let words = lookup_terms(&tokens, slop, f.pairs);
                 let q: Q = if let [(_, only)] = words.as_slice() {
                     term_query(f.exact, only, IndexRecordOption::WithFreqs)
                 } else {

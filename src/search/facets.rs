@@ -483,30 +483,6 @@ impl SegmentCollector for FacetSegmentCollector {
     }
 }
 
-impl OrdinalCounts {
-    /// Counts document `doc` of `segment`.
-    #[inline]
-    fn count(&mut self, segment: &SegmentTables, doc: DocId) {
-        if let Some(row) = segment.row(doc) {
-            // NONE, as an index, is out of range and counts nothing.
-            for f in [Facet::Outcome, Facet::Category, Facet::Authority] {
-                if let Some(n) = self.counts[f as usize].get_mut(row[f as usize] as usize) {
-                    *n += 1;
-                }
-            }
-            if let Some(n) = self.years.get_mut(row[3] as usize) {
-                *n += 1;
-            }
-        }
-        let citations = &mut self.counts[Facet::Citation as usize];
-        for &o in segment.citations(doc) {
-            if let Some(n) = citations.get_mut(o as usize) {
-                *n += 1;
-            }
-        }
-    }
-}
-
 impl NamedCounts {
     fn add(&mut self, other: NamedCounts) {
         for (dst, src) in [
@@ -537,6 +513,28 @@ impl NamedCounts {
 }
 
 impl OrdinalCounts {
+    /// Counts document `doc` of `segment`.
+    #[inline]
+    fn count(&mut self, segment: &SegmentTables, doc: DocId) {
+        if let Some(row) = segment.row(doc) {
+            // NONE, as an index, is out of range and counts nothing.
+            for f in [Facet::Outcome, Facet::Category, Facet::Authority] {
+                if let Some(n) = self.counts[f as usize].get_mut(row[f as usize] as usize) {
+                    *n += 1;
+                }
+            }
+            if let Some(n) = self.years.get_mut(row[3] as usize) {
+                *n += 1;
+            }
+        }
+        let citations = &mut self.counts[Facet::Citation as usize];
+        for &o in segment.citations(doc) {
+            if let Some(n) = citations.get_mut(o as usize) {
+                *n += 1;
+            }
+        }
+    }
+
     fn add(&mut self, other: &OrdinalCounts) {
         for (dst, src) in self.counts.iter_mut().zip(&other.counts) {
             dst.iter_mut().zip(src).for_each(|(d, s)| *d += s);

@@ -53,9 +53,9 @@ pub fn vocabulary(searcher: &Searcher, field: Field) -> tantivy::Result<Vocabula
     Ok(out.into_iter().collect())
 }
 
-/// The distinct values of a keyword field, sorted, each with the forms a
-/// filter compares against (folded, lower case), made once when the
-/// vocabulary is read rather than for every value on every query.
+/// The distinct values of a keyword field, sorted, each with its folded
+/// form, made once when the vocabulary is read rather than for every value
+/// on every query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Vocabulary {
     entries: Vec<Known>,
@@ -66,9 +66,13 @@ struct Known {
     value: String,
     /// [`fold`]ed.
     folded: String,
+}
+
+impl Known {
     /// The words of `folded`.
-    words: Vec<String>,
-    lower: String,
+    fn words(&self) -> impl Iterator<Item = &str> + Clone {
+        words(&self.folded)
+    }
 }
 
 impl Vocabulary {
@@ -88,14 +92,9 @@ impl<S: Into<String>> FromIterator<S> for Vocabulary {
         Vocabulary {
             entries: sorted
                 .into_iter()
-                .map(|value| {
-                    let folded = fold(&value);
-                    Known {
-                        words: words(&folded).into_iter().map(str::to_string).collect(),
-                        folded,
-                        lower: value.to_lowercase(),
-                        value,
-                    }
+                .map(|value| Known {
+                    folded: fold(&value),
+                    value,
                 })
                 .collect(),
         }
@@ -118,10 +117,8 @@ pub fn fold(s: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn words(s: &str) -> Vec<&str> {
-    s.split(' ')
-        .filter(|w| !w.is_empty() && *w != ">")
-        .collect()
+fn words(s: &str) -> impl Iterator<Item = &str> + Clone {
+    s.split(' ').filter(|w| !w.is_empty() && *w != ">")
 }
 
 /// The values closest to `input`, for an error message.
@@ -133,8 +130,7 @@ fn suggestions(input: &str, known: &Vocabulary) -> Vec<String> {
         .map(|k| {
             let whole = strsim::jaro_winkler(&folded, &k.folded);
             let best_word = k
-                .words
-                .iter()
+                .words()
                 .map(|w| strsim::jaro_winkler(&folded, w))
                 .fold(0.0, f64::max);
             (whole.max(best_word), &k.value)
@@ -168,25 +164,23 @@ pub fn resolve_authority(input: &str, known: &Vocabulary) -> Result<Vec<String>,
     if folded.is_empty() {
         return Err(unknown("council", input, known));
     }
-    let wanted: Vec<String> = words(&folded).into_iter().map(str::to_string).collect();
-    let pick = |pred: &dyn Fn(&[String]) -> bool| known.pick(|k| pred(&k.words));
-    let exact = pick(&|name: &[String]| name == wanted.as_slice());
+    let wanted: Vec<&str> = words(&folded).collect();
+    let exact = known.pick(|k| k.words().eq(wanted.iter().copied()));
     if !exact.is_empty() {
         return Ok(exact);
     }
-    let leading = pick(&|name: &[String]| name.starts_with(&wanted));
+    let leading = known.pick(|k| {
+        let mut name = k.words();
+        wanted.iter().all(|w| name.next() == Some(*w))
+    });
     if !leading.is_empty() {
         return Ok(leading);
     }
-    let whole = pick(&|name: &[String]| wanted.iter().all(|w| name.contains(w)));
+    let whole = known.pick(|k| wanted.iter().all(|w| k.words().any(|n| n == *w)));
     if !whole.is_empty() {
         return Ok(whole);
     }
-    let prefix = pick(&|name: &[String]| {
-        wanted
-            .iter()
-            .all(|w| name.iter().any(|n| n.starts_with(w.as_str())))
-    });
+    let prefix = known.pick(|k| wanted.iter().all(|w| k.words().any(|n| n.starts_with(w))));
     if !prefix.is_empty() {
         return Ok(prefix);
     }
@@ -279,24 +273,23 @@ fn canonical_provision(input: &str) -> String {
 }
 
 /// True when `key` is `prefix` or continues it at a boundary (a space or a
-/// bracket), so `s.26` covers `s.26(6)(a)` but not `s.26A`. Both in lower
-/// case.
+/// bracket), so `s.26` covers `s.26(6)(a)` but not `s.26A`. ASCII letters
+/// match in either case (citation keys are ASCII).
 fn continues(key: &str, prefix: &str) -> bool {
-    key == prefix
-        || (key.starts_with(prefix)
-            && matches!(key.as_bytes().get(prefix.len()), Some(b' ' | b'(')))
+    key.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+        && matches!(key.as_bytes().get(prefix.len()), None | Some(b' ' | b'('))
 }
 
 /// Citation keys meant by `input`: a whole key, a key prefix
 /// (`Local Government Act 1974`, `Care Act 2014`), or a provision alone
 /// (`s.26(6)` matches it in every Act, and its subsections). May be empty.
 pub fn resolve_citation(input: &str, known: &Vocabulary) -> Vec<String> {
-    let whole = input.trim().to_lowercase();
-    let provision = canonical_provision(input).to_lowercase();
+    let provision = canonical_provision(input);
     known.pick(|key| {
-        continues(&key.lower, &whole)
+        continues(&key.value, input.trim())
             || crate::citation::section_part(&key.value)
-                .is_some_and(|part| continues(&part.to_lowercase(), &provision))
+                .is_some_and(|part| continues(part, &provision))
     })
 }
 
