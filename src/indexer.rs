@@ -26,6 +26,12 @@
 //! run does the rest. `--rebuild` (or an index built from another corpus
 //! folder) replaces everything in one atomic commit: searches keep seeing
 //! the previous index until it is done.
+//!
+//! A run ends by merging the index's small segments (the last flushes of
+//! the writer's threads, or the few documents of an incremental run) into
+//! one ([`small_segments`]): every segment costs a one-shot search the
+//! opening of its files, and a search of every segment, so a built index
+//! keeps to its few large segments plus at most one small one.
 
 use crate::corpus::{self, Rejection};
 use crate::index::{self, IndexError};
@@ -108,6 +114,8 @@ pub struct IndexSummary {
     pub resumed: bool,
     /// Commits made.
     pub commits: usize,
+    /// Small segments merged into one at the end of the run (0 if none).
+    pub merged_segments: usize,
     /// Decisions in the index after the run.
     pub docs_in_index: u64,
     /// Bytes of the files read.
@@ -321,6 +329,7 @@ pub fn build(opts: &IndexOptions, progress: &ProgressBar) -> Result<IndexSummary
         summary.commits += 1;
     }
     writer.wait_merging_threads()?;
+    summary.merged_segments = merge_small_segments(&index, &opts.index)?;
     progress.finish_and_clear();
 
     // A new file carrying the case reference of a removed document is the
@@ -370,6 +379,42 @@ pub fn build(opts: &IndexOptions, progress: &ProgressBar) -> Result<IndexSummary
         .unwrap_or(0);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Of the index's segments, as `(id, documents)`, those to merge into one:
+/// every segment under a quarter of the largest, when there are at least
+/// two. The large segments are left alone, so the work is in proportion to
+/// the small ones (an incremental run of a few files merges a few files).
+pub fn small_segments<Id: Copy>(segments: &[(Id, u32)]) -> Vec<Id> {
+    let largest = segments.iter().map(|&(_, docs)| docs).max().unwrap_or(0);
+    let small: Vec<Id> = segments
+        .iter()
+        .filter(|&&(_, docs)| docs < largest / 4)
+        .map(|&(id, _)| id)
+        .collect();
+    if small.len() >= 2 { small } else { Vec::new() }
+}
+
+/// Merges the index's [`small_segments`] into one, with a writer of its
+/// own (the run's writer has finished its merges by now); the commit
+/// payload is kept. Returns how many segments were merged.
+fn merge_small_segments(index: &tantivy::Index, dir: &Path) -> Result<usize, IndexerError> {
+    let segments: Vec<(tantivy::index::SegmentId, u32)> = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|m| (m.id(), m.num_docs()))
+        .collect();
+    let small = small_segments(&segments);
+    if small.is_empty() {
+        return Ok(0);
+    }
+    let mut writer = index
+        .writer_with_num_threads::<TantivyDocument>(1, 15 << 20)
+        .map_err(|e| lock_or(e, dir))?;
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    writer.merge(&small).wait()?;
+    writer.wait_merging_threads()?;
+    Ok(small.len())
 }
 
 fn complete_info(root: &Path) -> RunInfo {
@@ -450,5 +495,28 @@ fn lock_or(e: TantivyError, dir: &Path) -> IndexError {
     match e {
         TantivyError::LockFailure(..) => IndexError::Locked(dir.to_path_buf()),
         other => IndexError::Tantivy(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::small_segments;
+
+    #[test]
+    fn only_segments_under_a_quarter_of_the_largest_are_merged() {
+        assert_eq!(
+            small_segments(&[(1, 40_960), (2, 40_960), (3, 5_170), (4, 3_898)]),
+            vec![3, 4]
+        );
+        // One small segment is left alone: merging it with itself does nothing.
+        assert!(small_segments(&[(1, 40_960), (2, 40_960), (3, 18)]).is_empty());
+        // Equal segments are all large.
+        assert!(small_segments(&[(1, 75), (2, 75), (3, 75)]).is_empty());
+        assert!(small_segments::<u8>(&[]).is_empty());
+        // The boundary: exactly a quarter is large.
+        assert_eq!(
+            small_segments(&[(1, 400), (2, 100), (3, 99), (4, 1)]),
+            vec![3, 4]
+        );
     }
 }

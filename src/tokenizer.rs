@@ -40,7 +40,7 @@
 //!   decisions repeat the same few thousand words, and the Snowball stemmer
 //!   is then called once per distinct word rather than once per occurrence.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use tantivy::Index;
 use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_segmentation::UnicodeSegmentation;
@@ -66,9 +66,27 @@ pub const COMMON_WORDS: &[&str] = &[
     "we", "were", "which", "will", "with", "would", "x", "y", "you",
 ];
 
+/// For each first byte, a bit per length (1 to 63) of the [`COMMON_WORDS`]
+/// starting with it: most words of a text are ruled out by one look-up,
+/// without a search (this test runs for every word indexed).
+const COMMON_SHAPES: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut i = 0;
+    while i < COMMON_WORDS.len() {
+        let word = COMMON_WORDS[i].as_bytes();
+        table[word[0] as usize] |= 1 << word.len();
+        i += 1;
+    }
+    table
+};
+
 /// Whether `word` (normalised) is one of [`COMMON_WORDS`].
 pub fn is_common(word: &str) -> bool {
-    COMMON_WORDS.binary_search(&word).is_ok()
+    let bytes = word.as_bytes();
+    let shape_known = bytes.first().is_some_and(|&first| {
+        bytes.len() < 64 && COMMON_SHAPES[usize::from(first)] & (1 << bytes.len()) != 0
+    });
+    shape_known && COMMON_WORDS.binary_search(&word).is_ok()
 }
 
 /// Turns `first`, a word, into the term indexed for it and the adjacent
@@ -301,7 +319,7 @@ pub fn normalise_into(word: &str, out: &mut String) {
 pub struct CachedStemmer {
     words: WordTokenizer,
     stemmer: WordStemmer,
-    stems: HashMap<String, String>,
+    stems: FxHashMap<String, String>,
 }
 
 /// Distinct words remembered before the stem cache starts over.
@@ -340,7 +358,7 @@ impl WordStemmer {
 pub struct CachedStemStream<'a> {
     inner: WordTokenStream<'a>,
     stemmer: &'a mut WordStemmer,
-    stems: &'a mut HashMap<String, String>,
+    stems: &'a mut FxHashMap<String, String>,
 }
 
 impl Tokenizer for CachedStemmer {
@@ -402,6 +420,8 @@ pub struct PairTokenStream<'a> {
     /// The word after the one last handed out, read ahead.
     ahead: &'a mut Token,
     has_ahead: bool,
+    /// Whether `ahead` is a common word (each word is tested once).
+    ahead_common: bool,
     /// Whether the next token is the pair of the last word and `ahead`.
     pair_next: bool,
     token: &'a mut Token,
@@ -416,6 +436,7 @@ impl Tokenizer for PairTokenizer {
             inner: self.words.token_stream(text),
             ahead: &mut self.ahead,
             has_ahead: false,
+            ahead_common: false,
             pair_next: false,
             token: &mut self.token,
         }
@@ -431,17 +452,20 @@ impl TokenStream for PairTokenStream<'_> {
             self.token.position_length = 2;
             return true;
         }
-        if self.has_ahead {
+        let common = if self.has_ahead {
             self.token.clone_from(self.ahead);
+            self.ahead_common
         } else if self.inner.advance() {
             self.token.clone_from(self.inner.token());
+            is_common(&self.token.text)
         } else {
             return false;
-        }
+        };
         self.has_ahead = self.inner.advance();
         if self.has_ahead {
             self.ahead.clone_from(self.inner.token());
-            self.pair_next = is_common(&self.token.text) || is_common(&self.ahead.text);
+            self.ahead_common = is_common(&self.ahead.text);
+            self.pair_next = common || self.ahead_common;
         }
         true
     }

@@ -308,3 +308,92 @@ fn hostile_queries_are_a_clear_error_with_status_2() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+/// The first file of `dir` in name order, searching subfolders, skipping
+/// hidden entries.
+fn first_file(dir: &Path) -> std::path::PathBuf {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    entries.sort();
+    let first = entries.swap_remove(0);
+    if first.is_dir() {
+        first_file(&first)
+    } else {
+        first
+    }
+}
+
+/// Documents per segment of the index at `index`, largest first.
+fn segment_sizes(index: &Path) -> Vec<u32> {
+    let index = tantivy::Index::open_in_dir(index).unwrap();
+    let mut sizes: Vec<u32> = index
+        .searchable_segment_metas()
+        .unwrap()
+        .iter()
+        .map(|m| m.num_docs())
+        .collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    sizes
+}
+
+fn assert_at_most_one_small(sizes: &[u32]) {
+    let largest = sizes.first().copied().unwrap_or(0);
+    let small = sizes.iter().filter(|&&d| d < largest / 4).count();
+    assert!(small <= 1, "{sizes:?}");
+}
+
+#[test]
+fn small_segments_left_by_runs_are_merged_into_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    let idx = dir.path().join("i");
+    common::succeed(
+        bin()
+            .args(["generate", "--count", "120", "--seed", "5", "--out"])
+            .arg(&corpus),
+    );
+    let (code, err) = index(&corpus, &idx, &[]);
+    assert_eq!(code, 0, "{err}");
+    let first = segment_sizes(&idx);
+
+    assert_at_most_one_small(&first);
+    // Two small runs, each leaving a small segment or two: all are merged
+    // into one, the large ones are left alone.
+    let source = std::fs::read_to_string(first_file(&corpus)).unwrap();
+    let mut added = 0;
+    for run in 0..2 {
+        for k in 0..3 {
+            let text = format!("{source}\nThe marker word mergetestword{run}x{k} is here.\n");
+            std::fs::write(corpus.join(format!("extra-{run}-{k}.txt")), text).unwrap();
+            added += 1;
+        }
+        let (code, err) = index(&corpus, &idx, &[]);
+        assert_eq!(code, 0, "{err}");
+        assert_counts(&err, &["3 added"]);
+        // The writer's two threads may each have flushed a segment.
+        assert!(err.contains("small segments into one") || run == 0, "{err}");
+        assert_at_most_one_small(&segment_sizes(&idx));
+    }
+    let sizes = segment_sizes(&idx);
+    assert_eq!(sizes.len(), first.len() + 1, "{first:?} → {sizes:?}");
+    assert_eq!(&sizes[..first.len()], &first[..], "{sizes:?}");
+    assert_eq!(
+        sizes.iter().map(|&d| u64::from(d)).sum::<u64>(),
+        120 + added
+    );
+    assert_eq!(total(&idx, ""), 120 + added);
+    assert_eq!(total(&idx, "mergetestword0x1"), 1);
+    assert_eq!(total(&idx, "mergetestword1x2"), 1);
+    // The merge kept the run's record: nothing to do, nothing resumed.
+    let (code, report) = check(&corpus, &idx);
+    assert_eq!(code, 0, "{report}");
+    assert!(report.starts_with("in sync"), "{report}");
+    let (code, err) = index(&corpus, &idx, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_counts(&err, &["0 added", "0 updated", "0 removed"]);
+    assert!(!err.contains("had not finished"), "{err}");
+    assert!(!err.contains("merged"), "{err}");
+}

@@ -201,6 +201,13 @@ pub fn index_summary(out: &mut dyn Write, s: &IndexSummary) -> std::io::Result<(
             "  the previous run had not finished: this run completed it"
         )?;
     }
+    if s.merged_segments > 0 {
+        writeln!(
+            out,
+            "  merged {} small segments into one",
+            s.merged_segments
+        )?;
+    }
     for (path, why) in &s.rejected {
         writeln!(out, "  rejected {}: {why}", path.display())?;
     }
