@@ -329,7 +329,7 @@ pub fn build(opts: &IndexOptions, progress: &ProgressBar) -> Result<IndexSummary
         summary.commits += 1;
     }
     writer.wait_merging_threads()?;
-    summary.merged_segments = merge_small_segments(&index, &opts.index)?;
+    summary.merged_segments = merge_small_segments(&index)?;
     progress.finish_and_clear();
 
     // A new file carrying the case reference of a removed document is the
@@ -397,8 +397,10 @@ pub fn small_segments<Id: Copy>(segments: &[(Id, u32)]) -> Vec<Id> {
 
 /// Merges the index's [`small_segments`] into one, with a writer of its
 /// own (the run's writer has finished its merges by now); the commit
-/// payload is kept. Returns how many segments were merged.
-fn merge_small_segments(index: &tantivy::Index, dir: &Path) -> Result<usize, IndexerError> {
+/// payload is kept. Returns how many segments were merged: none when
+/// another indexer took the lock in between (what this run wrote is
+/// committed; the merge is only an optimisation, and the next run does it).
+fn merge_small_segments(index: &tantivy::Index) -> Result<usize, IndexerError> {
     let segments: Vec<(tantivy::index::SegmentId, u32)> = index
         .searchable_segment_metas()?
         .iter()
@@ -408,9 +410,11 @@ fn merge_small_segments(index: &tantivy::Index, dir: &Path) -> Result<usize, Ind
     if small.is_empty() {
         return Ok(0);
     }
-    let mut writer = index
-        .writer_with_num_threads::<TantivyDocument>(1, 15 << 20)
-        .map_err(|e| lock_or(e, dir))?;
+    let mut writer = match index.writer_with_num_threads::<TantivyDocument>(1, 15 << 20) {
+        Ok(w) => w,
+        Err(TantivyError::LockFailure(..)) => return Ok(0),
+        Err(e) => return Err(e.into()),
+    };
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     writer.merge(&small).wait()?;
     writer.wait_merging_threads()?;
@@ -500,7 +504,48 @@ fn lock_or(e: TantivyError, dir: &Path) -> IndexError {
 
 #[cfg(test)]
 mod tests {
-    use super::small_segments;
+    use super::{merge_small_segments, small_segments};
+    use crate::schema::Fields;
+    use tantivy::{Index, IndexWriter, TantivyDocument};
+
+    /// An index in memory with segments of 40, 1 and 1 documents.
+    fn index_with_small_segments() -> Index {
+        let fields = Fields::new();
+        let index = Index::create_in_ram(fields.schema.clone());
+        crate::tokenizer::register(&index);
+        let mut writer: IndexWriter<TantivyDocument> =
+            index.writer_with_num_threads(1, 15 << 20).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        for batch in [40, 1, 1] {
+            for i in 0..batch {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(fields.text.exact, format!("decision {batch} {i}"));
+                writer.add_document(doc).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        writer.wait_merging_threads().unwrap();
+        index
+    }
+
+    #[test]
+    fn a_held_lock_skips_the_merge_and_the_next_run_does_it() {
+        let index = index_with_small_segments();
+        let held: IndexWriter<TantivyDocument> =
+            index.writer_with_num_threads(1, 15 << 20).unwrap();
+        assert_eq!(merge_small_segments(&index).unwrap(), 0);
+        drop(held);
+        assert_eq!(merge_small_segments(&index).unwrap(), 2);
+        let mut docs: Vec<u32> = index
+            .searchable_segment_metas()
+            .unwrap()
+            .iter()
+            .map(|m| m.num_docs())
+            .collect();
+        docs.sort_unstable();
+        assert_eq!(docs, vec![2, 40]);
+        assert_eq!(merge_small_segments(&index).unwrap(), 0);
+    }
 
     #[test]
     fn only_segments_under_a_quarter_of_the_largest_are_merged() {
