@@ -29,9 +29,9 @@
 //!
 //! A run ends by merging the index's small segments (the last flushes of
 //! the writer's threads, or the few documents of an incremental run) into
-//! one ([`small_segments`]): every segment costs a one-shot search the
-//! opening of its files, and a search of every segment, so a built index
-//! keeps to its few large segments plus at most one small one.
+//! one ([`small_segments`]): a one-shot search opens the files of every
+//! segment and searches each, so an index keeps to its few large segments
+//! plus at most one small one.
 
 use crate::corpus::{self, Rejection};
 use crate::index::{self, IndexError};

@@ -549,6 +549,29 @@ mod tests {
     }
 
     #[test]
+    fn is_common_is_membership_of_the_list() {
+        let mut probes: Vec<String> = vec![String::new(), "ü".into(), "ünd".into()];
+        for w in COMMON_WORDS {
+            probes.push((*w).to_string());
+            probes.push(format!("{w}s"));
+            probes.push(format!("a{w}"));
+            probes.push(w[..w.len() - 1].to_string());
+            probes.push(w.to_uppercase());
+        }
+        probes.push("x".repeat(70));
+        for p in &probes {
+            assert_eq!(is_common(p), COMMON_WORDS.contains(&p.as_str()), "{p:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn is_common_agrees_with_the_list_for_any_word(w in "[a-z]{0,9}") {
+            prop_assert_eq!(is_common(&w), COMMON_WORDS.contains(&w.as_str()));
+        }
+    }
+
+    #[test]
     fn pairs_are_indexed_at_the_first_words_position() {
         let got = positioned(
             &mut exact_with_pairs(),
