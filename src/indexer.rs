@@ -397,7 +397,10 @@ pub fn small_segments<Id: Copy>(segments: &[(Id, u32)]) -> Vec<Id> {
 
 /// Merges the index's [`small_segments`] into one, with a writer of its
 /// own (the run's writer has finished its merges by now); the commit
-/// payload is kept. Returns how many segments were merged: none when
+/// payload is kept. This is a step at the end of the run, not a merge
+/// policy of the run's writer: a policy is asked after every commit, when
+/// the largest segment is still small, and (measured at 100,000) left seven
+/// segments of a quarter of the largest where this step leaves three. Returns how many segments were merged: none when
 /// another indexer took the lock in between (what this run wrote is
 /// committed; the merge is only an optimisation, and the next run does it).
 fn merge_small_segments(index: &tantivy::Index) -> Result<usize, IndexerError> {

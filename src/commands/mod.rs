@@ -66,7 +66,6 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Standard output, buffered, with bold text when it is a terminal.
 /// Ends a one-shot command's use of `engine` without closing it. The
 /// process exits next; closing would unmap each of the index's files in
 /// turn (six per segment), taking longer than a typical search, whereas the
@@ -75,6 +74,7 @@ fn leave_to_exit(engine: crate::search::Engine) {
     std::mem::forget(engine);
 }
 
+/// Standard output, buffered, with bold text when it is a terminal.
 fn stdout() -> (impl Write, Style) {
     let out = std::io::stdout();
     let style = Style {
