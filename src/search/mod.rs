@@ -28,6 +28,7 @@ pub mod facets;
 pub mod filter;
 pub mod snapshot;
 pub mod snippet;
+mod split;
 pub mod syntax;
 
 use crate::decision::Decision;
@@ -238,17 +239,45 @@ static SINGLE_THREAD: Executor = Executor::SingleThread;
 struct Run<'a> {
     searcher: &'a Searcher,
     executor: &'a Executor,
+    /// The executor's threads.
+    threads: usize,
 }
 
 impl Run<'_> {
+    /// Searches segment by segment: for collectors that prune (top hits by
+    /// block-max WAND) or read a count off the postings.
     fn search<C: Collector>(&self, query: &dyn Query, collector: &C) -> tantivy::Result<C::Fruit> {
-        let scoring = if collector.requires_scoring() {
+        self.searcher
+            .search_with_executor(query, collector, self.executor, self.scoring(collector))
+    }
+
+    /// Searches for a collector that visits every match: on more than one
+    /// thread, in ranges of documents shared evenly ([`split`]).
+    fn visit_all<C: Collector>(
+        &self,
+        query: &dyn Query,
+        collector: &C,
+    ) -> tantivy::Result<C::Fruit> {
+        if self.threads < 2 {
+            return self.search(query, collector);
+        }
+        let scoring = self.scoring(collector);
+        split::search(
+            self.searcher,
+            query,
+            collector,
+            self.executor,
+            scoring,
+            self.threads,
+        )
+    }
+
+    fn scoring<C: Collector>(&self, collector: &C) -> EnableScoring<'_> {
+        if collector.requires_scoring() {
             EnableScoring::enabled_from_searcher(self.searcher)
         } else {
             EnableScoring::disabled_from_searcher(self.searcher)
-        };
-        self.searcher
-            .search_with_executor(query, collector, self.executor, scoring)
+        }
     }
 
     /// The number of matches and, when asked for, their facet counts, in
@@ -260,7 +289,9 @@ impl Run<'_> {
         facets: Option<FacetCollector>,
     ) -> tantivy::Result<(usize, Option<facets::RawCounts>)> {
         match facets {
-            Some(f) => self.search(query, &(Count, f)).map(|(n, r)| (n, Some(r))),
+            Some(f) => self
+                .visit_all(query, &(Count, f))
+                .map(|(n, r)| (n, Some(r))),
             None => self.search(query, &Count).map(|n| (n, None)),
         }
     }
@@ -272,9 +303,9 @@ type Collected = (usize, Option<facets::RawCounts>, Vec<(Score, DocAddress)>);
 /// An open index, ready to answer searches. Cheap to share between threads.
 pub struct Engine {
     index: Index,
-    /// Whether the index's executor has a thread per core (see
-    /// [`PARALLEL_FROM`]).
-    parallel: bool,
+    /// Threads of the index's executor: one per core in a long-lived
+    /// engine, used by large queries (see [`PARALLEL_FROM`]); 1 otherwise.
+    threads: usize,
     reader: IndexReader,
     fields: Fields,
     /// The fast-field names facets are counted from.
@@ -328,22 +359,22 @@ impl Engine {
     fn open_with(dir: &Path, policy: ReloadPolicy) -> Result<Engine, SearchError> {
         let (mut index, fields) = index::open(dir)?;
         let long_lived = !matches!(policy, ReloadPolicy::Manual);
-        // A long-lived engine searches segments in parallel, one thread per
-        // core: a query matching most decisions takes half the time on two
-        // cores. A one-shot command does not: starting the threads (and
-        // their allocator arenas) costs more than a typical query.
-        let mut parallel = false;
-        if long_lived && index.searchable_segment_ids()?.len() > 1 {
+        // A long-lived engine searches in parallel, one thread per core: a
+        // query matching most decisions takes half the time on two cores.
+        // A one-shot command does not: starting the threads (and their
+        // allocator arenas) costs more than a typical query.
+        let mut threads = 1;
+        if long_lived {
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             if cores > 1 {
                 index.set_multithread_executor(cores)?;
-                parallel = true;
+                threads = cores;
             }
         }
         let reader: IndexReader = index.reader_builder().reload_policy(policy).try_into()?;
         Ok(Engine {
             index,
-            parallel,
+            threads,
             reader,
             facet_fields: facet_fields(&fields),
             fields,
@@ -432,7 +463,7 @@ impl Engine {
         } else {
             None
         };
-        let parallel = self.parallel && compiler.estimate(&tree) >= PARALLEL_FROM;
+        let parallel = self.threads > 1 && compiler.estimate(&tree) >= PARALLEL_FROM;
         let query = BooleanQuery::new(clauses);
         let patterns = std::mem::take(&mut compiler.patterns);
         let notes = std::mem::take(&mut compiler.notes);
@@ -451,13 +482,18 @@ impl Engine {
         } else {
             None
         };
-        let run = Run {
-            searcher: &searcher,
-            executor: if parallel {
-                self.index.search_executor()
-            } else {
-                &SINGLE_THREAD
-            },
+        let run = if parallel {
+            Run {
+                searcher: &searcher,
+                executor: self.index.search_executor(),
+                threads: self.threads,
+            }
+        } else {
+            Run {
+                searcher: &searcher,
+                executor: &SINGLE_THREAD,
+                threads: 1,
+            }
         };
         let (total, raw, page) =
             self.collect(run, &query, ranker.as_deref(), facet_collector, req)?;
@@ -514,7 +550,7 @@ impl Engine {
                     return Ok((total, raw, page));
                 }
                 let (total, raw, page) =
-                    run.search(query, &(Count, facets, top.order_by_score()))?;
+                    run.visit_all(query, &(Count, facets, top.order_by_score()))?;
                 Ok((total, raw, page))
             }
             Sort::Newest | Sort::Oldest => {
@@ -529,7 +565,7 @@ impl Engine {
                     .get_field_name(self.fields.date)
                     .to_string();
                 let by_date = top.order_by_fast_field::<tantivy::DateTime>(date_field, order);
-                let (total, raw, page) = run.search(query, &(Count, facets, by_date))?;
+                let (total, raw, page) = run.visit_all(query, &(Count, facets, by_date))?;
                 Ok((
                     total,
                     raw,
