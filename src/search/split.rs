@@ -9,8 +9,10 @@
 //! ([`RANGES_PER_CORE`], never under [`MIN_RANGE`] documents); the
 //! executor's threads take ranges as they finish the previous one, so the
 //! shares end within one range of each other. Measured at 100,000 decisions
-//! on two cores (5 interleaved rounds, medians): a phrase in 59,723
-//! decisions 15.4 → 11.4 ms, one in 54,798 8.2 → 7.1 ms.
+//! on two cores (the default query set, 5 interleaved rounds, medians of the
+//! full answer): a phrase in 59,723 decisions 14.7 → 11.9 ms, one in 54,798
+//! 8.9 → 7.9 ms. Each range opens the query's scorers again, so the engine
+//! cuts only large queries (`SPLIT_FROM`).
 //!
 //! A range is searched by the query's own scorer for the segment, moved to
 //! the range's first document and ended at its last ([`RangeScorer`]); the
