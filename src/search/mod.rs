@@ -475,8 +475,10 @@ impl Engine {
             None
         };
         let estimate = compiler.estimate(&tree);
-        let parallel = self.threads > 1 && estimate >= PARALLEL_FROM;
-        let split = parallel && clauses.len() == 1 && estimate >= SPLIT_FROM;
+        let split = self.threads > 1 && clauses.len() == 1 && estimate >= SPLIT_FROM;
+        let parallel = self.threads > 1
+            && estimate >= PARALLEL_FROM
+            && (split || searcher.segment_readers().len() > 1);
         let query = BooleanQuery::new(clauses);
         let patterns = std::mem::take(&mut compiler.patterns);
         let notes = std::mem::take(&mut compiler.notes);

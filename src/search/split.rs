@@ -79,8 +79,9 @@ fn search_ranges<C: Collector>(
 
 /// The ranges of document ids to search: `(segment ordinal, ids)`, each
 /// segment cut into equal ranges of at most `total / (cores ×
-/// RANGES_PER_CORE)` ids, never under `min_range` (unless the segment is
-/// smaller). Together they cover every id of every segment exactly once.
+/// RANGES_PER_CORE)` ids and at least `min_range` (a segment's last range
+/// may be a few ids shorter; a smaller segment is one range). Together they
+/// cover every id of every segment exactly once.
 fn ranges(
     max_docs: impl Iterator<Item = DocId>,
     cores: usize,
@@ -92,7 +93,8 @@ fn ranges(
     let target = (total.div_ceil(pieces) as DocId).max(min_range).max(1);
     let mut out = Vec::new();
     for (ord, &max_doc) in max_docs.iter().enumerate() {
-        // Ranges no larger than the target, and never under the minimum.
+        // Ranges no larger than the target, nor (but for rounding) smaller
+        // than the minimum.
         let n = max_doc
             .div_ceil(target)
             .min(max_doc / min_range.max(1))
