@@ -223,9 +223,10 @@ impl SearchError {
 }
 
 /// Queries expected to visit at least this many documents (see
-/// [`Compiler::estimate`]) search segments on all cores; smaller ones on the
-/// calling thread, where handing segments to other threads and waiting for
-/// them costs about as much as the search. Measured at 100,000 decisions on
+/// [`Compiler::estimate`]) search segments on all cores ([`split`]); smaller
+/// ones on the calling thread alone, where handing segments to other threads
+/// and waiting for them costs about as much as the search (measured with
+/// tantivy's executor, before the calling thread took a share itself). Measured at 100,000 decisions on
 /// two cores: a word in 1,400 decisions ranked its top 10 in 0.16 ms on the
 /// calling thread, 0.26 ms in parallel; a phrase in 2,500 gave its full
 /// answer in 1.35 ms in parallel, 1.81 ms not. Under many concurrent
@@ -241,24 +242,32 @@ const PARALLEL_FROM: u64 = 2_000;
 /// query made filtered ones and a word in 8,000 decisions 20–70% slower.
 const SPLIT_FROM: u64 = 30_000;
 
-static SINGLE_THREAD: Executor = Executor::SingleThread;
-
 /// One search of a snapshot, on the executor chosen for the query.
 #[derive(Clone, Copy)]
 struct Run<'a> {
     searcher: &'a Searcher,
-    executor: &'a Executor,
-    /// Cores to share the passes that visit every match in ranges of
-    /// documents ([`split`]); below 2, those passes go segment by segment.
-    split_cores: usize,
+    /// Threads that share the work with the calling thread; `None`: the
+    /// calling thread alone.
+    pool: Option<&'a rayon::ThreadPool>,
+    /// Whether the passes that visit every match are cut into ranges of
+    /// documents ([`split`]) rather than shared segment by segment.
+    cut: bool,
 }
 
 impl Run<'_> {
     /// Searches segment by segment: for collectors that prune (top hits by
     /// block-max WAND) or read a count off the postings.
     fn search<C: Collector>(&self, query: &dyn Query, collector: &C) -> tantivy::Result<C::Fruit> {
-        self.searcher
-            .search_with_executor(query, collector, self.executor, self.scoring(collector))
+        let scoring = self.scoring(collector);
+        match self.pool {
+            Some(pool) => split::search_segments(self.searcher, query, collector, pool, scoring),
+            None => self.searcher.search_with_executor(
+                query,
+                collector,
+                &Executor::SingleThread,
+                scoring,
+            ),
+        }
     }
 
     /// Searches for a collector that visits every match: for a large query
@@ -269,18 +278,16 @@ impl Run<'_> {
         query: &dyn Query,
         collector: &C,
     ) -> tantivy::Result<C::Fruit> {
-        if self.split_cores < 2 {
-            return self.search(query, collector);
+        match self.pool {
+            Some(pool) if self.cut => split::search(
+                self.searcher,
+                query,
+                collector,
+                pool,
+                self.scoring(collector),
+            ),
+            _ => self.search(query, collector),
         }
-        let scoring = self.scoring(collector);
-        split::search(
-            self.searcher,
-            query,
-            collector,
-            self.executor,
-            scoring,
-            self.split_cores,
-        )
     }
 
     fn scoring<C: Collector>(&self, collector: &C) -> EnableScoring<'_> {
@@ -314,9 +321,10 @@ type Collected = (usize, Option<facets::RawCounts>, Vec<(Score, DocAddress)>);
 /// An open index, ready to answer searches. Cheap to share between threads.
 pub struct Engine {
     index: Index,
-    /// Threads of the index's executor: one per core in a long-lived
-    /// engine, used by large queries (see [`PARALLEL_FROM`]); 1 otherwise.
-    threads: usize,
+    /// Threads that help the calling thread with large queries (see
+    /// [`PARALLEL_FROM`]): one per core but one in a long-lived engine;
+    /// `None` in a one-shot engine or on one core.
+    pool: Option<rayon::ThreadPool>,
     reader: IndexReader,
     fields: Fields,
     /// The fast-field names facets are counted from.
@@ -368,24 +376,30 @@ impl Engine {
     }
 
     fn open_with(dir: &Path, policy: ReloadPolicy) -> Result<Engine, SearchError> {
-        let (mut index, fields) = index::open(dir)?;
+        let (index, fields) = index::open(dir)?;
         let long_lived = !matches!(policy, ReloadPolicy::Manual);
         // A long-lived engine searches in parallel, one thread per core: a
         // query matching most decisions takes half the time on two cores.
         // A one-shot command does not: starting the threads (and their
         // allocator arenas) costs more than a typical query.
-        let mut threads = 1;
+        let mut pool = None;
         if long_lived {
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             if cores > 1 {
-                index.set_multithread_executor(cores)?;
-                threads = cores;
+                let helpers = rayon::ThreadPoolBuilder::new()
+                    .num_threads(cores - 1)
+                    .thread_name(|i| format!("ombudsearch-search-{i}"))
+                    .build()
+                    .map_err(|e| {
+                        SearchError::Tantivy(tantivy::TantivyError::SystemError(e.to_string()))
+                    })?;
+                pool = Some(helpers);
             }
         }
         let reader: IndexReader = index.reader_builder().reload_policy(policy).try_into()?;
         Ok(Engine {
             index,
-            threads,
+            pool,
             reader,
             facet_fields: facet_fields(&fields),
             fields,
@@ -475,10 +489,8 @@ impl Engine {
             None
         };
         let estimate = compiler.estimate(&tree);
-        let split = self.threads > 1 && clauses.len() == 1 && estimate >= SPLIT_FROM;
-        let parallel = self.threads > 1
-            && estimate >= PARALLEL_FROM
-            && (split || searcher.segment_readers().len() > 1);
+        let cut = clauses.len() == 1 && estimate >= SPLIT_FROM;
+        let parallel = estimate >= PARALLEL_FROM && (cut || searcher.segment_readers().len() > 1);
         let query = BooleanQuery::new(clauses);
         let patterns = std::mem::take(&mut compiler.patterns);
         let notes = std::mem::take(&mut compiler.notes);
@@ -497,18 +509,10 @@ impl Engine {
         } else {
             None
         };
-        let run = if parallel {
-            Run {
-                searcher: &searcher,
-                executor: self.index.search_executor(),
-                split_cores: if split { self.threads } else { 1 },
-            }
-        } else {
-            Run {
-                searcher: &searcher,
-                executor: &SINGLE_THREAD,
-                split_cores: 1,
-            }
+        let run = Run {
+            searcher: &searcher,
+            pool: self.pool.as_ref().filter(|_| parallel),
+            cut,
         };
         let (total, raw, page) =
             self.collect(run, &query, ranker.as_deref(), facet_collector, req)?;
