@@ -225,9 +225,9 @@ impl SearchError {
 /// Queries expected to visit at least this many documents (see
 /// [`Compiler::estimate`]) search segments on all cores ([`split`]); smaller
 /// ones on the calling thread alone, where handing segments to other threads
-/// and waiting for them costs about as much as the search (measured with
-/// tantivy's executor, before the calling thread took a share itself). Measured at 100,000 decisions on
-/// two cores: a word in 1,400 decisions ranked its top 10 in 0.16 ms on the
+/// and waiting for them costs about as much as the search. Measured with
+/// tantivy's executor (before the calling thread took a share itself) at
+/// 100,000 decisions on two cores: a word in 1,400 decisions ranked its top 10 in 0.16 ms on the
 /// calling thread, 0.26 ms in parallel; a phrase in 2,500 gave its full
 /// answer in 1.35 ms in parallel, 1.81 ms not. Under many concurrent
 /// requests the small ones also leave the other cores to other requests.
@@ -242,7 +242,7 @@ const PARALLEL_FROM: u64 = 2_000;
 /// query made filtered ones and a word in 8,000 decisions 20–70% slower.
 const SPLIT_FROM: u64 = 30_000;
 
-/// One search of a snapshot, on the executor chosen for the query.
+/// One search of a snapshot, on the threads chosen for the query.
 #[derive(Clone, Copy)]
 struct Run<'a> {
     searcher: &'a Searcher,
@@ -322,8 +322,8 @@ type Collected = (usize, Option<facets::RawCounts>, Vec<(Score, DocAddress)>);
 pub struct Engine {
     index: Index,
     /// Threads that help the calling thread with large queries (see
-    /// [`PARALLEL_FROM`]): one per core but one in a long-lived engine;
-    /// `None` in a one-shot engine or on one core.
+    /// [`PARALLEL_FROM`]): in a long-lived engine, one per core besides the
+    /// calling thread's; `None` in a one-shot engine or on one core.
     pool: Option<rayon::ThreadPool>,
     reader: IndexReader,
     fields: Fields,
