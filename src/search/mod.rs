@@ -43,11 +43,10 @@ use snippet::{Highlighter, Snippet};
 use std::path::Path;
 use std::time::Instant;
 use tantivy::collector::{Collector, Count, TopDocs};
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, Executor, Index, IndexReader, Order, ReloadPolicy, Score, Searcher,
-    TantivyDocument, Term,
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, TantivyDocument, Term,
 };
 
 /// Most hits one request may ask for.
@@ -258,15 +257,10 @@ impl Run<'_> {
     /// Searches segment by segment: for collectors that prune (top hits by
     /// block-max WAND) or read a count off the postings.
     fn search<C: Collector>(&self, query: &dyn Query, collector: &C) -> tantivy::Result<C::Fruit> {
-        let scoring = self.scoring(collector);
         match self.pool {
-            Some(pool) => split::search_segments(self.searcher, query, collector, pool, scoring),
-            None => self.searcher.search_with_executor(
-                query,
-                collector,
-                &Executor::SingleThread,
-                scoring,
-            ),
+            Some(pool) => split::search(self.searcher, query, collector, pool, false),
+            // The index keeps tantivy's default executor: this thread.
+            None => self.searcher.search(query, collector),
         }
     }
 
@@ -279,22 +273,8 @@ impl Run<'_> {
         collector: &C,
     ) -> tantivy::Result<C::Fruit> {
         match self.pool {
-            Some(pool) if self.cut => split::search(
-                self.searcher,
-                query,
-                collector,
-                pool,
-                self.scoring(collector),
-            ),
+            Some(pool) if self.cut => split::search(self.searcher, query, collector, pool, true),
             _ => self.search(query, collector),
-        }
-    }
-
-    fn scoring<C: Collector>(&self, collector: &C) -> EnableScoring<'_> {
-        if collector.requires_scoring() {
-            EnableScoring::enabled_from_searcher(self.searcher)
-        } else {
-            EnableScoring::disabled_from_searcher(self.searcher)
         }
     }
 

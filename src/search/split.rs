@@ -26,7 +26,7 @@
 //! collector gets one segment collector per range and merges their fruits
 //! as it merges segments'. Only for collectors that visit every match:
 //! pruning top-k collection (block-max WAND) and counting a term from its
-//! document frequency need whole segments ([`search_segments`]).
+//! document frequency need whole segments (`cut` off).
 
 use rayon::ThreadPool;
 use std::ops::Range;
@@ -43,61 +43,61 @@ const RANGES_PER_CORE: u32 = 4;
 /// (term lookups, first blocks) costs about what the range would save.
 const MIN_RANGE: u32 = 4_096;
 
-/// Runs `query` on every segment of `searcher`, cut into ranges shared by
-/// the calling thread and `pool`'s, and merges the fruits.
+/// Runs `query` on every segment of `searcher`, shared by the calling
+/// thread and `pool`'s, and merges the fruits: whole segments, or with
+/// `cut`, segments cut into [`ranges`].
 pub(super) fn search<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     collector: &C,
     pool: &ThreadPool,
-    scoring: EnableScoring,
+    cut: bool,
 ) -> tantivy::Result<C::Fruit> {
-    let max_docs = searcher
-        .segment_readers()
-        .iter()
-        .map(SegmentReader::max_doc);
-    let tasks = ranges(max_docs, pool.current_num_threads() + 1, MIN_RANGE);
-    search_ranges(searcher, query, collector, pool, scoring, tasks)
-}
-
-/// Runs `query` on every segment of `searcher`, one segment per task,
-/// shared by the calling thread and `pool`'s, and merges the fruits. The
-/// collector sees the query's own weight, so pruning and counting from
-/// document frequencies work as in tantivy's own search.
-pub(super) fn search_segments<C: Collector>(
-    searcher: &Searcher,
-    query: &dyn Query,
-    collector: &C,
-    pool: &ThreadPool,
-    scoring: EnableScoring,
-) -> tantivy::Result<C::Fruit> {
-    let weight = query.weight(scoring)?;
-    collector.check_schema(searcher.schema())?;
     let readers = searcher.segment_readers();
-    let fruits = share(pool, (0..readers.len() as u32).collect(), &|ord| {
-        collector.collect_segment(weight.as_ref(), ord, &readers[ord as usize])
-    });
-    collector.merge_fruits(fruits.into_iter().collect::<tantivy::Result<_>>()?)
+    let tasks = if cut {
+        let cores = pool.current_num_threads() + 1;
+        ranges(readers.iter().map(SegmentReader::max_doc), cores, MIN_RANGE)
+            .into_iter()
+            .map(|(ord, docs)| (ord, Some(docs)))
+            .collect()
+    } else {
+        (0..readers.len() as u32).map(|ord| (ord, None)).collect()
+    };
+    search_tasks(searcher, query, collector, pool, tasks)
 }
 
-/// Runs `query` on the given ranges and merges the fruits.
-fn search_ranges<C: Collector>(
+/// Runs `query` on each task, a segment ordinal with a range of its
+/// documents or `None` for the whole segment, and merges the fruits. A
+/// whole segment gets the query's own weight, so pruning and counting from
+/// document frequencies work as in tantivy's own search; a range gets it
+/// wrapped in a [`RangeWeight`].
+fn search_tasks<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     collector: &C,
     pool: &ThreadPool,
-    scoring: EnableScoring,
-    tasks: Vec<(u32, Range<DocId>)>,
+    tasks: Vec<(u32, Option<Range<DocId>>)>,
 ) -> tantivy::Result<C::Fruit> {
+    let scoring = if collector.requires_scoring() {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
     let weight: Arc<dyn Weight> = Arc::from(query.weight(scoring)?);
     collector.check_schema(searcher.schema())?;
     let readers = searcher.segment_readers();
     let fruits = share(pool, tasks, &|(ord, docs)| {
-        let range = RangeWeight {
-            inner: Arc::clone(&weight),
-            docs,
-        };
-        collector.collect_segment(&range, ord, &readers[ord as usize])
+        let reader = &readers[ord as usize];
+        match docs {
+            Some(docs) => {
+                let range = RangeWeight {
+                    inner: Arc::clone(&weight),
+                    docs,
+                };
+                collector.collect_segment(&range, ord, reader)
+            }
+            None => collector.collect_segment(weight.as_ref(), ord, reader),
+        }
     });
     collector.merge_fruits(fruits.into_iter().collect::<tantivy::Result<_>>()?)
 }
@@ -136,10 +136,15 @@ fn share<T: Send, R: Send>(
     });
     // Every task ran: each index below `n` was taken by exactly one thread,
     // and the scope returns only when all of them are done (a panic in
-    // `f` is carried on by the scope).
+    // `f` is carried on by the scope). A missing result would be a bug
+    // here, never silently a missing segment's counts.
     results
         .into_iter()
-        .filter_map(|r| r.into_inner().unwrap_or_else(PoisonError::into_inner))
+        .map(|r| {
+            r.into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .expect("every shared task ran to completion")
+        })
         .collect()
 }
 
@@ -268,6 +273,23 @@ mod tests {
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{DocAddress, Index, IndexWriter, Term, doc};
 
+    /// The searcher's segments as tasks of ranges, cut for `cores` with at
+    /// least `min_range` documents each.
+    fn cut_into_ranges(
+        searcher: &Searcher,
+        cores: usize,
+        min_range: DocId,
+    ) -> Vec<(u32, Option<Range<DocId>>)> {
+        let max_docs = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::max_doc);
+        ranges(max_docs, cores, min_range)
+            .into_iter()
+            .map(|(ord, docs)| (ord, Some(docs)))
+            .collect()
+    }
+
     /// A pool of one thread: with the calling thread, two.
     fn test_pool() -> ThreadPool {
         rayon::ThreadPoolBuilder::new()
@@ -372,18 +394,11 @@ mod tests {
             let (count, top): (usize, Vec<(Score, DocAddress)>) =
                 searcher.search(&query, &collector)?;
             assert!(count > 0, "{q} matches nothing");
-            let scoring = EnableScoring::enabled_from_searcher(&searcher);
-            let (n, hits) = search_segments(&searcher, &query, &collector, &pool, scoring)?;
+            let (n, hits) = search(&searcher, &query, &collector, &pool, false)?;
             assert_eq!((n, &hits), (count, &top), "{q} by segments");
             for min_range in [7, 64, 300] {
-                let max_docs = searcher
-                    .segment_readers()
-                    .iter()
-                    .map(SegmentReader::max_doc);
-                let tasks = ranges(max_docs, 2, min_range);
-                let scoring = EnableScoring::enabled_from_searcher(&searcher);
-                let (n, hits) =
-                    search_ranges(&searcher, &query, &collector, &pool, scoring, tasks)?;
+                let tasks = cut_into_ranges(&searcher, 2, min_range);
+                let (n, hits) = search_tasks(&searcher, &query, &collector, &pool, tasks)?;
                 assert_eq!(n, count, "{q} in ranges of {min_range}");
                 assert_eq!(hits, top, "{q} in ranges of {min_range}");
             }
@@ -437,15 +452,10 @@ mod tests {
                 };
                 let collector = (Count, facets, TopDocs::with_limit(10).order_by_score());
                 let (count, raw, top) = searcher.search(&*query, &collector)?;
-                let max_docs = searcher
-                    .segment_readers()
-                    .iter()
-                    .map(SegmentReader::max_doc);
-                let scoring = EnableScoring::enabled_from_searcher(&searcher);
-                let tasks = ranges(max_docs, 16, 13);
+                let tasks = cut_into_ranges(&searcher, 16, 13);
                 assert!(tasks.len() > 12);
                 let (n, raw_ranges, hits) =
-                    search_ranges(&searcher, &*query, &collector, &pool, scoring, tasks)?;
+                    search_tasks(&searcher, &*query, &collector, &pool, tasks)?;
                 assert!(count > 0, "{q} matches nothing");
                 assert_eq!(n, count, "{q}");
                 assert_eq!(hits, top, "{q}");
