@@ -28,7 +28,7 @@
 //!
 //! ## Speed
 //!
-//! Tokenizing is most of the cost of indexing, so two shortcuts give exactly
+//! Tokenizing is most of the cost of indexing, so three shortcuts give exactly
 //! the reference result faster (property tests compare them):
 //! - UAX #29 always breaks at ASCII white space, so the text is cut there
 //!   first; an all-ASCII piece is split by the handful of UAX #29 rules that
@@ -39,6 +39,10 @@
 //! - The stemmed tokenizer remembers each word's stem ([`CachedStemmer`]):
 //!   decisions repeat the same few thousand words, and the Snowball stemmer
 //!   is then called once per distinct word rather than once per occurrence.
+//! - The indexing analyzers ([`register`]) cut each text into words once
+//!   for both of its fields: the exact field's stream leaves its words to
+//!   the stemmed twin's, which tantivy runs next on the same thread over the
+//!   same text ([`Words`]).
 
 use rustc_hash::FxHashMap;
 use tantivy::Index;
@@ -133,6 +137,55 @@ pub fn phrase_terms(words: &[String]) -> Vec<(usize, String)> {
 pub struct WordTokenizer {
     token: Token,
     spans: Vec<(usize, usize)>,
+    /// Whether its streams pass their words on to the next stream over the
+    /// same text on this thread (see [`Words`]); set for indexing only.
+    share: bool,
+    /// The words being recorded or replayed (buffers reused between texts).
+    words: Words,
+}
+
+impl WordTokenizer {
+    /// A tokenizer whose streams share their words through [`Words`]: the
+    /// indexer cuts each text twice, for its exact field and then for its
+    /// stemmed twin, and the second time replays the first one's words.
+    fn sharing() -> WordTokenizer {
+        WordTokenizer {
+            share: true,
+            ..WordTokenizer::default()
+        }
+    }
+}
+
+/// The words of one text, in the order a stream handed them out.
+///
+/// tantivy indexes a document's fields in schema order on one thread, and
+/// every text field is followed by its stemmed twin over the same text, so
+/// the indexer cuts each text into words twice in a row. A sharing stream
+/// that reaches the end of its text leaves its words here for its thread
+/// ([`LAST_WORDS`]); the next sharing stream over the same text takes them
+/// instead of cutting the text again. Any other text is cut as usual, so
+/// the tokens are always those of the text given.
+#[derive(Clone, Default)]
+struct Words {
+    text: String,
+    /// Per word: its byte range in `text`, and where its normalised form
+    /// ends in `normalised`.
+    words: Vec<(usize, usize, usize)>,
+    normalised: String,
+}
+
+thread_local! {
+    /// The words of the last text a sharing stream finished on this thread.
+    static LAST_WORDS: std::cell::RefCell<Words> = std::cell::RefCell::default();
+}
+
+/// What a stream does with [`Words`].
+enum Sharing<'a> {
+    Off,
+    /// Cutting the text and writing down its words.
+    Record(&'a mut Words),
+    /// Handing out the words another stream wrote down; the next one's index.
+    Replay(&'a Words, usize),
 }
 
 /// The stream produced by [`WordTokenizer`].
@@ -144,6 +197,7 @@ pub struct WordTokenStream<'a> {
     spans: &'a mut Vec<(usize, usize)>,
     next_span: usize,
     token: &'a mut Token,
+    sharing: Sharing<'a>,
 }
 
 impl Tokenizer for WordTokenizer {
@@ -152,14 +206,41 @@ impl Tokenizer for WordTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
         self.token.reset();
         self.spans.clear();
+        let sharing = if !self.share {
+            Sharing::Off
+        } else if take_last_words(text, &mut self.words) {
+            Sharing::Replay(&self.words, 0)
+        } else {
+            self.words.text.clear();
+            self.words.text.push_str(text);
+            self.words.words.clear();
+            self.words.normalised.clear();
+            Sharing::Record(&mut self.words)
+        };
         WordTokenStream {
             text,
             cursor: 0,
             spans: &mut self.spans,
             next_span: 0,
             token: &mut self.token,
+            sharing,
         }
     }
+}
+
+/// Moves this thread's last words into `into` if they are the words of
+/// `text` (`into`'s old buffers go back, marked as no text's words).
+fn take_last_words(text: &str, into: &mut Words) -> bool {
+    LAST_WORDS.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.text.len() != text.len() || last.text != text {
+            return false;
+        }
+        std::mem::swap(&mut *last, into);
+        last.text.clear();
+        last.words.clear();
+        true
+    })
 }
 
 impl WordTokenStream<'_> {
@@ -197,6 +278,19 @@ impl WordTokenStream<'_> {
 
 impl TokenStream for WordTokenStream<'_> {
     fn advance(&mut self) -> bool {
+        if let Sharing::Replay(words, next) = &mut self.sharing {
+            let Some(&(from, to, end)) = words.words.get(*next) else {
+                return false;
+            };
+            let start = next.checked_sub(1).map_or(0, |i| words.words[i].2);
+            *next += 1;
+            self.token.text.clear();
+            self.token.text.push_str(&words.normalised[start..end]);
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            self.token.position = self.token.position.wrapping_add(1);
+            return true;
+        }
         loop {
             while self.next_span < self.spans.len() {
                 let (from, to) = self.spans[self.next_span];
@@ -209,9 +303,17 @@ impl TokenStream for WordTokenStream<'_> {
                 self.token.offset_from = from;
                 self.token.offset_to = to;
                 self.token.position = self.token.position.wrapping_add(1);
+                if let Sharing::Record(words) = &mut self.sharing {
+                    words.normalised.push_str(&self.token.text);
+                    words.words.push((from, to, words.normalised.len()));
+                }
                 return true;
             }
             if !self.next_piece() {
+                if let Sharing::Record(words) = std::mem::replace(&mut self.sharing, Sharing::Off) {
+                    // The whole text is cut: leave its words for the next stream.
+                    LAST_WORDS.with(|last| std::mem::swap(&mut *last.borrow_mut(), words));
+                }
                 return false;
             }
         }
@@ -496,11 +598,30 @@ pub fn stemmed() -> TextAnalyzer {
 }
 
 /// Registers the analyzers on `index` under [`EXACT`], [`EXACT_PAIRS`] and
-/// [`STEMMED`].
+/// [`STEMMED`]. These are the indexing forms: each text's exact field and
+/// its stemmed twin share one cutting into words (see [`Words`]); they give
+/// the same tokens as [`exact`], [`exact_with_pairs`] and [`stemmed`].
 pub fn register(index: &Index) {
-    index.tokenizers().register(EXACT, exact());
-    index.tokenizers().register(EXACT_PAIRS, exact_with_pairs());
-    index.tokenizers().register(STEMMED, stemmed());
+    let words = WordTokenizer::sharing;
+    index
+        .tokenizers()
+        .register(EXACT, TextAnalyzer::builder(words()).build());
+    index.tokenizers().register(
+        EXACT_PAIRS,
+        TextAnalyzer::builder(PairTokenizer {
+            words: words(),
+            ..PairTokenizer::default()
+        })
+        .build(),
+    );
+    index.tokenizers().register(
+        STEMMED,
+        TextAnalyzer::builder(CachedStemmer {
+            words: words(),
+            ..CachedStemmer::default()
+        })
+        .build(),
+    );
 }
 
 /// A word of a text: its normalised form and byte range in the text.
@@ -751,6 +872,78 @@ mod tests {
         }
     }
 
+    /// Every token (text, byte range, position) `analyzer` emits for `text`.
+    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+        }
+        out
+    }
+
+    /// The indexing analyzers, as [`register`] sets them up.
+    fn indexing() -> (TextAnalyzer, TextAnalyzer, TextAnalyzer) {
+        let index = Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        register(&index);
+        let get = |name| index.tokenizers().get(name).expect("registered");
+        (get(EXACT), get(EXACT_PAIRS), get(STEMMED))
+    }
+
+    /// The indexer's order: a text's exact field, then its stemmed twin,
+    /// then the next text. The twin replays the first stream's words and
+    /// must give what cutting the text again gives. (A text equal to the
+    /// one before it is replayed by its first stream instead, from the words
+    /// the last stream over the previous one left.)
+    fn check_shared_words(texts: &[String]) {
+        let (mut exact_i, mut pairs_i, mut stem_i) = indexing();
+        let left = || LAST_WORDS.with(|last| last.borrow().words.len());
+        for (i, text) in texts.iter().enumerate() {
+            let (first, mut reference) = if i % 2 == 0 {
+                (&mut pairs_i, exact_with_pairs())
+            } else {
+                (&mut exact_i, exact())
+            };
+            assert_eq!(tokens(first, text), tokens(&mut reference, text));
+            let repeated = i > 0 && texts[i - 1] == *text;
+            if !repeated {
+                let words = tokens(&mut exact(), text).len();
+                assert_eq!(left(), words, "the words are left for the twin");
+            }
+            assert_eq!(tokens(&mut stem_i, text), tokens(&mut stemmed(), text));
+            if !repeated {
+                assert_eq!(left(), 0, "the twin took them");
+            }
+            // Nothing is left to replay: the same text is cut again.
+            assert_eq!(tokens(&mut stem_i, text), tokens(&mut stemmed(), text));
+        }
+    }
+
+    #[test]
+    fn indexing_streams_share_words_and_give_the_same_tokens() {
+        let long = "x".repeat(MAX_TOKEN_BYTES + 1);
+        check_shared_words(&[
+            "The Council’s decision was late; it should apologise.".into(),
+            "The Council’s decision was late; it should apologise.".into(),
+            format!("a {long} b of the"),
+            String::new(),
+            "Complaints about complaints, complaining".into(),
+        ]);
+    }
+
+    #[test]
+    fn a_stream_left_unfinished_is_never_replayed() {
+        let (_, mut pairs_i, mut stem_i) = indexing();
+        let text = "one two three four";
+        let mut stream = pairs_i.token_stream(text);
+        assert!(stream.advance());
+        drop(stream);
+        assert_eq!(tokens(&mut stem_i, text), tokens(&mut stemmed(), text));
+        // A finished stream over another text is not replayed for this one.
+        tokens(&mut pairs_i, "one two three");
+        assert_eq!(tokens(&mut stem_i, text), tokens(&mut stemmed(), text));
+    }
+
     #[test]
     fn stemming_unifies_plurals_and_matches_the_reference() {
         let text =
@@ -783,6 +976,19 @@ mod tests {
         #[test]
         fn equals_unicode_segmentation_on_any_text(text in "\\PC{0,120}") {
             prop_assert_eq!(spans(&text), reference_spans(&text));
+        }
+
+        #[test]
+        fn shared_words_give_the_tokens_of_each_text(
+            texts in proptest::collection::vec("[a-zA-Z’' .,é\n]{0,40}", 1..6),
+            repeat in 0usize..5,
+        ) {
+            // Texts repeated back to back, as identical sections would be.
+            let mut texts = texts;
+            if let Some(t) = texts.get(repeat).cloned() {
+                texts.insert(repeat, t);
+            }
+            check_shared_words(&texts);
         }
 
         #[test]
