@@ -555,7 +555,9 @@ impl TokenStream for PairTokenStream<'_> {
             return true;
         }
         let common = if self.has_ahead {
-            self.token.clone_from(self.ahead);
+            // The word read ahead becomes the token; `ahead` is refilled below
+            // (or left unused at the end of the text).
+            std::mem::swap(self.token, self.ahead);
             self.ahead_common
         } else if self.inner.advance() {
             self.token.clone_from(self.inner.token());
