@@ -233,7 +233,7 @@ impl Tokenizer for WordTokenizer {
 fn take_last_words(text: &str, into: &mut Words) -> bool {
     LAST_WORDS.with(|last| {
         let mut last = last.borrow_mut();
-        if last.text.len() != text.len() || last.text != text {
+        if last.text != text {
             return false;
         }
         std::mem::swap(&mut *last, into);
@@ -424,6 +424,16 @@ pub struct CachedStemmer {
     stems: FxHashMap<String, String>,
 }
 
+impl CachedStemmer {
+    /// Stems the words `words` cuts.
+    fn over(words: WordTokenizer) -> CachedStemmer {
+        CachedStemmer {
+            words,
+            ..CachedStemmer::default()
+        }
+    }
+}
+
 /// Distinct words remembered before the stem cache starts over.
 const STEM_CACHE_WORDS: usize = 100_000;
 
@@ -516,6 +526,16 @@ pub struct PairTokenizer {
     token: Token,
 }
 
+impl PairTokenizer {
+    /// Pairs the words `words` cuts.
+    fn over(words: WordTokenizer) -> PairTokenizer {
+        PairTokenizer {
+            words,
+            ..PairTokenizer::default()
+        }
+    }
+}
+
 /// The stream produced by [`PairTokenizer`].
 pub struct PairTokenStream<'a> {
     inner: WordTokenStream<'a>,
@@ -586,17 +606,17 @@ impl TokenStream for PairTokenStream<'_> {
 /// The exact analyzer for queries and highlighting: words, lower-cased,
 /// apostrophes folded.
 pub fn exact() -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer::default()).build()
+    WordTokenizer::default().into()
 }
 
 /// The exact analyzer for indexing: [`exact`]'s words and the common pairs.
 pub fn exact_with_pairs() -> TextAnalyzer {
-    TextAnalyzer::builder(PairTokenizer::default()).build()
+    PairTokenizer::over(WordTokenizer::default()).into()
 }
 
 /// The stemmed analyzer: [`exact`] followed by the English stemmer.
 pub fn stemmed() -> TextAnalyzer {
-    TextAnalyzer::builder(CachedStemmer::default()).build()
+    CachedStemmer::over(WordTokenizer::default()).into()
 }
 
 /// Registers the analyzers on `index` under [`EXACT`], [`EXACT_PAIRS`] and
@@ -605,25 +625,10 @@ pub fn stemmed() -> TextAnalyzer {
 /// the same tokens as [`exact`], [`exact_with_pairs`] and [`stemmed`].
 pub fn register(index: &Index) {
     let words = WordTokenizer::sharing;
-    index
-        .tokenizers()
-        .register(EXACT, TextAnalyzer::builder(words()).build());
-    index.tokenizers().register(
-        EXACT_PAIRS,
-        TextAnalyzer::builder(PairTokenizer {
-            words: words(),
-            ..PairTokenizer::default()
-        })
-        .build(),
-    );
-    index.tokenizers().register(
-        STEMMED,
-        TextAnalyzer::builder(CachedStemmer {
-            words: words(),
-            ..CachedStemmer::default()
-        })
-        .build(),
-    );
+    let tokenizers = index.tokenizers();
+    tokenizers.register(EXACT, words());
+    tokenizers.register(EXACT_PAIRS, PairTokenizer::over(words()));
+    tokenizers.register(STEMMED, CachedStemmer::over(words()));
 }
 
 /// A word of a text: its normalised form and byte range in the text.
@@ -655,12 +660,10 @@ mod tests {
 
     /// (text, position) of every token `analyzer` emits.
     fn positioned(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize)> {
-        let mut out = Vec::new();
-        let mut stream = analyzer.token_stream(text);
-        while let Some(t) = stream.next() {
-            out.push((t.text.clone(), t.position));
-        }
-        out
+        tokens(analyzer, text)
+            .into_iter()
+            .map(|(word, _, _, position)| (word, position))
+            .collect()
     }
 
     #[test]
