@@ -241,6 +241,10 @@ const PARALLEL_FROM: u64 = 2_000;
 /// query made filtered ones and a word in 8,000 decisions 20–70% slower.
 const SPLIT_FROM: u64 = 30_000;
 
+/// A page is shared between threads only when each gets at least this many
+/// hits to build: waking a helper costs about what one hit does.
+const HITS_PER_THREAD: usize = 2;
+
 /// One search of a snapshot, on the threads chosen for the query.
 #[derive(Clone, Copy)]
 struct Run<'a> {
@@ -497,17 +501,8 @@ impl Engine {
         let (total, raw, page) =
             self.collect(run, &query, ranker.as_deref(), facet_collector, req)?;
 
-        let mut highlighter = Highlighter::new(patterns);
-        let mut hits = Vec::with_capacity(page.len());
-        for (i, (score, addr)) in page.into_iter().enumerate() {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(self.hit(
-                &doc,
-                req.offset + i + 1,
-                score,
-                req.snippets.then_some(&mut highlighter),
-            ));
-        }
+        let highlighter = req.snippets.then(|| Highlighter::new(patterns));
+        let hits = self.hits(run, page, req.offset, highlighter)?;
         Ok(SearchResponse {
             query: req.query.clone(),
             total,
@@ -574,6 +569,51 @@ impl Engine {
         }
     }
 
+    /// The page's hits, ranked from `offset + 1`: each document fetched
+    /// and, with a `highlighter`, its snippets built. When the query ran on
+    /// several threads, they share the page too, each taking every `n`-th
+    /// hit with its own copy of the highlighter: fetching and highlighting
+    /// ten decisions is a large part of a typical answer. A query that ran
+    /// on the calling thread alone builds its hits there too: waking a
+    /// sleeping helper costs more than it would save.
+    fn hits(
+        &self,
+        run: Run,
+        page: Vec<(Score, DocAddress)>,
+        offset: usize,
+        highlighter: Option<Highlighter>,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let threads = run
+            .pool
+            .map_or(1, |pool| pool.current_num_threads() + 1)
+            .min(page.len().div_ceil(HITS_PER_THREAD))
+            .max(1);
+        let mut shares: Vec<Vec<(usize, Score, DocAddress)>> = vec![Vec::new(); threads];
+        for (i, (score, addr)) in page.into_iter().enumerate() {
+            shares[i % threads].push((offset + i + 1, score, addr));
+        }
+        let build = |share: Vec<(usize, Score, DocAddress)>| -> tantivy::Result<Vec<Hit>> {
+            let mut highlighter = highlighter.clone();
+            share
+                .into_iter()
+                .map(|(rank, score, addr)| {
+                    let doc: TantivyDocument = run.searcher.doc(addr)?;
+                    Ok(self.hit(&doc, rank, score, highlighter.as_mut()))
+                })
+                .collect()
+        };
+        let built = match run.pool {
+            Some(pool) if threads > 1 => split::share(pool, shares, &build),
+            _ => shares.into_iter().map(build).collect(),
+        };
+        let mut hits = Vec::new();
+        for share in built {
+            hits.extend(share?);
+        }
+        hits.sort_by_key(|h| h.rank);
+        Ok(hits)
+    }
+
     fn hit(
         &self,
         doc: &TantivyDocument,
@@ -637,5 +677,60 @@ impl Engine {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{GenerateOptions, write_corpus};
+    use crate::indexer::{self, IndexOptions};
+    use indicatif::ProgressBar;
+
+    /// A page built on two threads is the page built on one: the same hits
+    /// with the same snippets, ranked in order from the offset.
+    #[test]
+    fn a_page_shared_between_threads_is_the_page_built_on_one() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let corpus = dir.path().join("corpus");
+        let index = dir.path().join("index");
+        write_corpus(
+            &GenerateOptions::new(200, 3, &corpus),
+            &ProgressBar::hidden(),
+        )?;
+        indexer::build(&IndexOptions::new(&corpus, &index), &ProgressBar::hidden())?;
+        let mut engine = Engine::open_snapshot(&index)?;
+        engine.pool = Some(rayon::ThreadPoolBuilder::new().num_threads(1).build()?);
+        let searcher = engine.reader.searcher();
+        let pool = engine.pool.as_ref();
+        for (query, offset) in [("council", 0), ("\"the council\"", 3), ("care", 7)] {
+            let req = SearchRequest {
+                offset,
+                ..SearchRequest::new(query)
+            };
+            let tree = syntax::parse(query)?;
+            let vocabularies = engine.vocabularies.current(&searcher);
+            let mut compiler = Compiler::new(&engine.fields, &searcher, &vocabularies);
+            let compiled = compiler.compile(&tree)?.expect("words to search for");
+            let top = TopDocs::with_limit(10).and_offset(offset);
+            let page = searcher.search(&*compiled, &top.order_by_score())?;
+            assert_eq!(page.len(), 10, "{query}: a full page");
+            let highlighter = Highlighter::new(compiler.patterns.clone());
+            let alone = Run {
+                searcher: &searcher,
+                pool: None,
+                cut: false,
+            };
+            let shared = Run { pool, ..alone };
+            let one = engine.hits(alone, page.clone(), offset, Some(highlighter.clone()))?;
+            let two = engine.hits(shared, page, offset, Some(highlighter))?;
+            assert_eq!(two, one, "{query}");
+            let ranks: Vec<usize> = two.iter().map(|h| h.rank).collect();
+            assert_eq!(ranks, (offset + 1..=offset + 10).collect::<Vec<_>>());
+            assert!(two.iter().all(|h| !h.snippets.is_empty()), "{query}");
+            // And the engine's own answer is that page.
+            assert_eq!(engine.search(&req)?.hits, one, "{query}");
+        }
+        Ok(())
     }
 }

@@ -107,7 +107,7 @@ fn search_tasks<C: Collector>(
 /// finishes one; the results in the order of the tasks.
 ///
 /// The calling thread works instead of waiting (see the module header).
-fn share<T: Send, R: Send>(
+pub(super) fn share<T: Send, R: Send>(
     pool: &ThreadPool,
     tasks: Vec<T>,
     f: &(dyn Fn(T) -> R + Sync),
