@@ -14,6 +14,9 @@
 //! for a value that is not shown. A one-shot command skips that: decoding
 //! every document would cost more than its single query.
 
+mod dense;
+
+use dense::{BLOCK, Dense, Slots};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -134,6 +137,12 @@ pub struct SegmentTables {
     /// Citation ordinals: document `d` has `citations[starts[d]..starts[d + 1]]`.
     starts: Vec<u32>,
     citations: Vec<u32>,
+    /// Running totals for counting by subtraction ([`dense`]): row `b`
+    /// (`width` values in [`Slots`] order) counts every value over
+    /// documents `[0, b × block)`.
+    totals: Vec<u32>,
+    block: u32,
+    width: usize,
 }
 
 impl SegmentTables {
@@ -160,6 +169,8 @@ pub struct FacetTables {
     values: [Vec<String>; 4],
     first_year: u64,
     year_span: usize,
+    /// The layout of the segments' running totals.
+    slots: Slots,
     segments: HashMap<SegmentId, Arc<SegmentTables>>,
 }
 
@@ -208,6 +219,7 @@ impl FacetTables {
             (0, 0)
         };
 
+        let slots = Slots::new(std::array::from_fn(|f| values[f].len()), year_span);
         let mut segments = HashMap::new();
         for ((reader, cols), year) in readers.iter().zip(&columns).zip(&year_columns) {
             // Segment ordinal -> snapshot ordinal, per facet.
@@ -227,7 +239,7 @@ impl FacetTables {
             let mut t = SegmentTables {
                 rows: Vec::with_capacity(max_doc as usize),
                 starts: Vec::with_capacity(max_doc as usize + 1),
-                citations: Vec::new(),
+                ..SegmentTables::default()
             };
             for doc in 0..max_doc {
                 let mut row = [NONE; 4];
@@ -267,12 +279,14 @@ impl FacetTables {
                 }
             }
             t.starts.push(t.citations.len() as u32);
+            t.add_running_totals(&slots, BLOCK);
             segments.insert(reader.segment_id(), Arc::new(t));
         }
         Ok(FacetTables {
             values,
             first_year,
             year_span,
+            slots,
             segments,
         })
     }
@@ -400,6 +414,9 @@ pub enum FacetSegmentCollector {
     Tables {
         segment: Arc<SegmentTables>,
         counts: OrdinalCounts,
+        /// Blocks of matches that cover most of their documents are
+        /// counted by subtraction ([`dense`]).
+        dense: Dense,
     },
 }
 
@@ -418,6 +435,7 @@ impl Collector for FacetCollector<'_> {
             return Ok(FacetSegmentCollector::Tables {
                 segment: segment.clone(),
                 counts: tables.zeroed(),
+                dense: Dense::default(),
             });
         }
         Ok(FacetSegmentCollector::Columns(Box::new(
@@ -460,7 +478,9 @@ impl SegmentCollector for FacetSegmentCollector {
     fn collect(&mut self, doc: DocId, _score: Score) {
         match self {
             FacetSegmentCollector::Columns(c) => c.collect(doc),
-            FacetSegmentCollector::Tables { segment, counts } => counts.count(segment, doc),
+            FacetSegmentCollector::Tables {
+                segment, counts, ..
+            } => counts.count(segment, doc),
         }
     }
 
@@ -469,16 +489,25 @@ impl SegmentCollector for FacetSegmentCollector {
     fn collect_block(&mut self, docs: &[DocId]) {
         match self {
             FacetSegmentCollector::Columns(c) => docs.iter().for_each(|&d| c.collect(d)),
-            FacetSegmentCollector::Tables { segment, counts } => {
-                docs.iter().for_each(|&d| counts.count(segment, d))
-            }
+            FacetSegmentCollector::Tables {
+                segment,
+                counts,
+                dense,
+            } => dense.collect_block(segment, counts, docs),
         }
     }
 
     fn harvest(self) -> RawCounts {
         match self {
             FacetSegmentCollector::Columns(c) => RawCounts::Named(c.harvest()),
-            FacetSegmentCollector::Tables { counts, .. } => RawCounts::Ordinals(counts),
+            FacetSegmentCollector::Tables {
+                segment,
+                mut counts,
+                dense,
+            } => {
+                dense.finish(&segment, &mut counts);
+                RawCounts::Ordinals(counts)
+            }
         }
     }
 }
