@@ -242,7 +242,7 @@ const PARALLEL_FROM: u64 = 2_000;
 const SPLIT_FROM: u64 = 30_000;
 
 /// A page is shared between threads only when each gets at least this many
-/// hits to build: waking a helper costs about what one hit does.
+/// hits to build, so a helper is never woken for a single hit.
 const HITS_PER_THREAD: usize = 2;
 
 /// One search of a snapshot, on the threads chosen for the query.
