@@ -12,7 +12,10 @@
 //! values per facet. Counting a match is then one load and a few
 //! increments into arrays shared by all segments, and no string is made
 //! for a value that is not shown. A one-shot command skips that: decoding
-//! every document would cost more than its single query.
+//! every document would cost more than its single query. From the tables,
+//! blocks of matches that cover most of the documents they span are
+//! counted by subtraction ([`dense`]): the documents skipped, taken from
+//! running totals.
 
 mod dense;
 
