@@ -42,7 +42,7 @@
 //! - The indexing analyzers ([`register`]) cut each text into words once
 //!   for both of its fields: the exact field's stream leaves its words to
 //!   the stemmed twin's, which tantivy runs next on the same thread over the
-//!   same text ([`Words`]).
+//!   same text (`Words`).
 
 use rustc_hash::FxHashMap;
 use tantivy::Index;
@@ -621,7 +621,7 @@ pub fn stemmed() -> TextAnalyzer {
 
 /// Registers the analyzers on `index` under [`EXACT`], [`EXACT_PAIRS`] and
 /// [`STEMMED`]. These are the indexing forms: each text's exact field and
-/// its stemmed twin share one cutting into words (see [`Words`]); they give
+/// its stemmed twin share one cutting into words (see `Words`); they give
 /// the same tokens as [`exact`], [`exact_with_pairs`] and [`stemmed`].
 pub fn register(index: &Index) {
     let words = WordTokenizer::sharing;

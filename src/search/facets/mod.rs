@@ -14,7 +14,7 @@
 //! for a value that is not shown. A one-shot command skips that: decoding
 //! every document would cost more than its single query. From the tables,
 //! blocks of matches that cover most of the documents they span are
-//! counted by subtraction ([`dense`]): the documents skipped, taken from
+//! counted by subtraction (the `dense` module): the documents skipped, taken from
 //! running totals.
 
 mod dense;
@@ -140,7 +140,7 @@ pub struct SegmentTables {
     /// Citation ordinals: document `d` has `citations[starts[d]..starts[d + 1]]`.
     starts: Vec<u32>,
     citations: Vec<u32>,
-    /// Running totals for counting by subtraction ([`dense`]): row `b`
+    /// Running totals for counting by subtraction (the `dense` module): row `b`
     /// (`width` values in [`Slots`] order) counts every value over
     /// documents `[0, b × block)`.
     totals: Vec<u32>,
@@ -418,7 +418,7 @@ pub enum FacetSegmentCollector {
         segment: Arc<SegmentTables>,
         counts: OrdinalCounts,
         /// Blocks of matches that cover most of their documents are
-        /// counted by subtraction ([`dense`]).
+        /// counted by subtraction (the `dense` module).
         dense: Dense,
     },
 }
