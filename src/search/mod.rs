@@ -588,12 +588,17 @@ impl Engine {
             .map_or(1, |pool| pool.current_num_threads() + 1)
             .min(page.len().div_ceil(HITS_PER_THREAD))
             .max(1);
-        let mut shares: Vec<Vec<(usize, Score, DocAddress)>> = vec![Vec::new(); threads];
+        // Each share: its hits (rank, score, address) and its highlighter,
+        // the first taking the one given and the others copies.
+        type Share = (Vec<(usize, Score, DocAddress)>, Option<Highlighter>);
+        let mut shares: Vec<Share> = (1..threads)
+            .map(|_| (Vec::new(), highlighter.clone()))
+            .collect();
+        shares.insert(0, (Vec::new(), highlighter));
         for (i, (score, addr)) in page.into_iter().enumerate() {
-            shares[i % threads].push((offset + i + 1, score, addr));
+            shares[i % threads].0.push((offset + i + 1, score, addr));
         }
-        let build = |share: Vec<(usize, Score, DocAddress)>| -> tantivy::Result<Vec<Hit>> {
-            let mut highlighter = highlighter.clone();
+        let build = |(share, mut highlighter): Share| -> tantivy::Result<Vec<Hit>> {
             share
                 .into_iter()
                 .map(|(rank, score, addr)| {
@@ -680,25 +685,46 @@ impl Engine {
     }
 }
 
+/// Indexes for the search module's unit tests.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod testing {
     use crate::generate::{GenerateOptions, write_corpus};
     use crate::indexer::{self, IndexOptions};
     use indicatif::ProgressBar;
+    use std::path::PathBuf;
+
+    /// `docs` generated decisions (seed `seed`) indexed in a temporary
+    /// folder, committed every `commit_every` documents (so in several
+    /// segments when fewer than `docs`). Returns the folder (removed when
+    /// dropped) and the index path.
+    pub fn generated_index(
+        docs: u64,
+        seed: u64,
+        commit_every: usize,
+    ) -> anyhow::Result<(tempfile::TempDir, PathBuf)> {
+        let dir = tempfile::tempdir()?;
+        let corpus = dir.path().join("corpus");
+        let index = dir.path().join("index");
+        write_corpus(
+            &GenerateOptions::new(docs, seed, &corpus),
+            &ProgressBar::hidden(),
+        )?;
+        let mut opts = IndexOptions::new(&corpus, &index);
+        opts.commit_every_docs = commit_every;
+        indexer::build(&opts, &ProgressBar::hidden())?;
+        Ok((dir, index))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     /// A page built on two threads is the page built on one: the same hits
     /// with the same snippets, ranked in order from the offset.
     #[test]
     fn a_page_shared_between_threads_is_the_page_built_on_one() -> anyhow::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let corpus = dir.path().join("corpus");
-        let index = dir.path().join("index");
-        write_corpus(
-            &GenerateOptions::new(200, 3, &corpus),
-            &ProgressBar::hidden(),
-        )?;
-        indexer::build(&IndexOptions::new(&corpus, &index), &ProgressBar::hidden())?;
+        let (_dir, index) = testing::generated_index(200, 3, 10_000)?;
         let mut engine = Engine::open_snapshot(&index)?;
         engine.pool = Some(rayon::ThreadPoolBuilder::new().num_threads(1).build()?);
         let searcher = engine.reader.searcher();

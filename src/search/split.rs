@@ -411,22 +411,10 @@ mod tests {
     /// segments: the same answer whole and in ranges of 13 documents.
     #[test]
     fn the_engines_collectors_answer_the_same_in_ranges() -> anyhow::Result<()> {
-        use crate::generate::{GenerateOptions, write_corpus};
-        use crate::indexer::{self, IndexOptions};
         use crate::search::facets::{FacetCollector, FacetTables};
         use crate::search::{Engine, SearchRequest};
-        use indicatif::ProgressBar;
 
-        let dir = tempfile::tempdir()?;
-        let corpus = dir.path().join("corpus");
-        let index = dir.path().join("index");
-        write_corpus(
-            &GenerateOptions::new(400, 5, &corpus),
-            &ProgressBar::hidden(),
-        )?;
-        let mut opts = IndexOptions::new(&corpus, &index);
-        opts.commit_every_docs = 100;
-        indexer::build(&opts, &ProgressBar::hidden())?;
+        let (_dir, index) = crate::search::testing::generated_index(400, 5, 100)?;
         let engine = Engine::open(&index)?;
         let searcher = engine.reader.searcher();
         assert!(searcher.segment_readers().len() >= 3);

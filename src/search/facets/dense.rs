@@ -18,7 +18,7 @@
 //! compare them with counting every match (`tests/facet_tables.rs` and the
 //! property test below).
 
-use super::{NONE, OrdinalCounts, SegmentTables};
+use super::{OrdinalCounts, SegmentTables};
 use tantivy::DocId;
 
 /// Documents per block of a segment's running totals: a dense span is
@@ -48,10 +48,11 @@ impl Slots {
         Slots { offsets, width: at }
     }
 
-    /// The slot of value `ordinal` of facet `facet` (4: years), if in range.
-    fn slot(&self, facet: usize, ordinal: u32) -> Option<usize> {
-        let start = *self.offsets.get(facet)?;
-        let end = self.offsets.get(facet + 1).copied().unwrap_or(self.width);
+    /// The slot of value `ordinal` of count array `array` (as
+    /// [`SegmentTables::each_value`] numbers them), if in range.
+    fn slot(&self, array: usize, ordinal: u32) -> Option<usize> {
+        let start = *self.offsets.get(array)?;
+        let end = self.offsets.get(array + 1).copied().unwrap_or(self.width);
         let slot = start.checked_add(ordinal as usize)?;
         (slot < end).then_some(slot)
     }
@@ -69,34 +70,17 @@ impl SegmentTables {
             if doc.is_multiple_of(block_len) {
                 totals.extend_from_slice(&running);
             }
-            for slot in self.slots_of(doc as DocId, slots) {
-                running[slot] += 1;
-            }
+            self.each_value(doc as DocId, |array, ordinal| {
+                if let Some(slot) = slots.slot(array, ordinal) {
+                    running[slot] += 1;
+                }
+            });
         }
         if max_doc.is_multiple_of(block_len) {
             totals.extend_from_slice(&running);
         }
         self.totals = totals;
         self.block = block_len as u32;
-        self.width = slots.width;
-    }
-
-    /// The slots document `doc` counts in.
-    fn slots_of<'a>(&'a self, doc: DocId, slots: &'a Slots) -> impl Iterator<Item = usize> + 'a {
-        let row = self.row(doc).copied().unwrap_or([NONE; 4]);
-        // Row order: outcome, category, authority, year (slots' facet 4).
-        let singles = [0, 1, 2, 4]
-            .into_iter()
-            .zip(row)
-            .filter_map(|(facet, ordinal)| slots.slot(facet, ordinal));
-        let citations = self.citations(doc).iter().filter_map(|&o| slots.slot(3, o));
-        singles.chain(citations)
-    }
-
-    /// The running totals row `b`, if the segment has one.
-    fn totals_at(&self, b: u32) -> Option<&[u32]> {
-        let w = self.width;
-        self.totals.get(b as usize * w..(b as usize + 1) * w)
     }
 
     /// Adds to `counts` every document of `[from, to)`: the whole blocks
@@ -104,7 +88,12 @@ impl SegmentTables {
     fn count_range(&self, counts: &mut OrdinalCounts, from: DocId, to: DocId) {
         let block = self.block.max(1);
         let (lo, hi) = (from.div_ceil(block), to / block);
-        match (hi > lo).then(|| (self.totals_at(lo), self.totals_at(hi))) {
+        let width = counts.tables.slots.width;
+        let row = |b: u32| {
+            self.totals
+                .get(b as usize * width..(b as usize + 1) * width)
+        };
+        match (hi > lo).then(|| (row(lo), row(hi))) {
             Some((Some(low), Some(high))) => {
                 (from..lo * block).for_each(|d| counts.count(self, d));
                 counts.add_difference(high, low);
@@ -119,8 +108,7 @@ impl OrdinalCounts {
     /// Adds `high − low`, two rows of running totals, slot by slot.
     fn add_difference(&mut self, high: &[u32], low: &[u32]) {
         let offsets = self.tables.slots.offsets;
-        let arrays = self.counts.iter_mut().chain([&mut self.years]);
-        for (counts, start) in arrays.zip(offsets) {
+        for (counts, start) in self.arrays_mut().into_iter().zip(offsets) {
             let (Some(high), Some(low)) = (high.get(start..), low.get(start..)) else {
                 continue;
             };
@@ -133,13 +121,7 @@ impl OrdinalCounts {
     /// Takes `other`'s counts away, slot by slot. Exact whenever the true
     /// result is not negative, in whatever order counts were added.
     fn subtract(&mut self, other: &OrdinalCounts) {
-        let arrays = self.counts.iter_mut().chain([&mut self.years]);
-        let others = other.counts.iter().chain([&other.years]);
-        for (counts, minus) in arrays.zip(others) {
-            for (n, m) in counts.iter_mut().zip(minus) {
-                *n = n.wrapping_sub(*m);
-            }
-        }
+        self.combine(other, u64::wrapping_sub);
     }
 }
 
@@ -206,7 +188,7 @@ impl Dense {
 
 #[cfg(test)]
 mod tests {
-    use super::super::FacetTables;
+    use super::super::{FacetTables, NONE};
     use super::*;
     use proptest::prelude::*;
     use std::sync::Arc;

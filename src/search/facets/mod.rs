@@ -131,6 +131,10 @@ impl Facet {
 /// "No value" in a [`SegmentTables`] row.
 const NONE: u32 = u32::MAX;
 
+/// The count array of years, after those of [`Facet::ALL`]
+/// ([`SegmentTables::each_value`], [`OrdinalCounts::arrays_mut`]).
+const YEARS: usize = 4;
+
 /// One segment's facet values, decoded to snapshot-wide ordinals.
 #[derive(Debug, Default)]
 pub struct SegmentTables {
@@ -141,17 +145,28 @@ pub struct SegmentTables {
     starts: Vec<u32>,
     citations: Vec<u32>,
     /// Running totals for counting by subtraction (the `dense` module): row `b`
-    /// (`width` values in [`Slots`] order) counts every value over
-    /// documents `[0, b × block)`.
+    /// (one value per [`Slots`] slot) counts every value over documents
+    /// `[0, b × block)`.
     totals: Vec<u32>,
     block: u32,
-    width: usize,
 }
 
 impl SegmentTables {
+    /// Calls `f(array, ordinal)` for each value document `doc` has: `array`
+    /// is a facet of [`Facet::ALL`] or [`YEARS`]. The one place that reads
+    /// a document's values, for counting matches and running totals alike.
     #[inline]
-    fn row(&self, doc: DocId) -> Option<&[u32; 4]> {
-        self.rows.get(doc as usize)
+    fn each_value(&self, doc: DocId, mut visit: impl FnMut(usize, u32)) {
+        if let Some(row) = self.rows.get(doc as usize) {
+            // NONE, as an index, is out of range and counts nothing.
+            for f in [Facet::Outcome, Facet::Category, Facet::Authority] {
+                visit(f as usize, row[f as usize]);
+            }
+            visit(YEARS, row[3]);
+        }
+        for &o in self.citations(doc) {
+            visit(Facet::Citation as usize, o);
+        }
     }
 
     #[inline]
@@ -548,33 +563,31 @@ impl OrdinalCounts {
     /// Counts document `doc` of `segment`.
     #[inline]
     fn count(&mut self, segment: &SegmentTables, doc: DocId) {
-        if let Some(row) = segment.row(doc) {
-            // NONE, as an index, is out of range and counts nothing.
-            for f in [Facet::Outcome, Facet::Category, Facet::Authority] {
-                if let Some(n) = self.counts[f as usize].get_mut(row[f as usize] as usize) {
-                    *n += 1;
-                }
-            }
-            if let Some(n) = self.years.get_mut(row[3] as usize) {
+        let mut arrays = self.arrays_mut();
+        segment.each_value(doc, |array, ordinal| {
+            if let Some(n) = arrays[array].get_mut(ordinal as usize) {
                 *n += 1;
             }
-        }
-        let citations = &mut self.counts[Facet::Citation as usize];
-        for &o in segment.citations(doc) {
-            if let Some(n) = citations.get_mut(o as usize) {
-                *n += 1;
-            }
+        });
+    }
+
+    /// The count arrays: those of [`Facet::ALL`], then [`YEARS`].
+    #[inline]
+    fn arrays_mut(&mut self) -> [&mut Vec<u64>; 5] {
+        let [o, c, a, t] = &mut self.counts;
+        [o, c, a, t, &mut self.years]
+    }
+
+    /// Combines `other`'s counts into these, slot by slot.
+    fn combine(&mut self, other: &OrdinalCounts, op: impl Fn(u64, u64) -> u64) {
+        let others = other.counts.iter().chain([&other.years]);
+        for (dst, src) in self.arrays_mut().into_iter().zip(others) {
+            dst.iter_mut().zip(src).for_each(|(d, s)| *d = op(*d, *s));
         }
     }
 
     fn add(&mut self, other: &OrdinalCounts) {
-        for (dst, src) in self.counts.iter_mut().zip(&other.counts) {
-            dst.iter_mut().zip(src).for_each(|(d, s)| *d += s);
-        }
-        self.years
-            .iter_mut()
-            .zip(&other.years)
-            .for_each(|(d, s)| *d += s);
+        self.combine(other, |d, s| d + s);
     }
 
     /// The non-zero counts of `facet`, by value.
