@@ -302,25 +302,38 @@ fn anchor(pattern: &Pattern) -> Option<String> {
 }
 
 /// Byte ranges of `text` around each anchor, `margin` bytes each side,
-/// snapped to white space and merged where they touch, in text order.
-fn windows(text: &str, anchors: &AhoCorasick, margin: usize) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for m in anchors.find_iter(text) {
-        let at = m.start();
-        // Already covered, with its whole margin after it.
-        if let Some(&(_, end)) = out.last()
-            && at + margin <= end
-        {
-            continue;
+/// snapped to white space and merged where they touch, in text order. Lazy:
+/// the text is scanned only as far as the windows are taken, so a search
+/// that has found enough matches early never reads the rest of a long text.
+fn windows<'t>(
+    text: &'t str,
+    anchors: &'t AhoCorasick,
+    margin: usize,
+) -> impl Iterator<Item = (usize, usize)> + 't {
+    let mut found = anchors.find_iter(text);
+    let mut pending: Option<(usize, usize)> = None;
+    std::iter::from_fn(move || {
+        for m in found.by_ref() {
+            let at = m.start();
+            // Already covered, with its whole margin after it.
+            if let Some((_, end)) = pending
+                && at + margin <= end
+            {
+                continue;
+            }
+            let start = window_start(text, at, margin);
+            let end = snap_end(text, (at + margin).max(m.end()));
+            match pending.as_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => {
+                    if let Some(done) = pending.replace((start, end)) {
+                        return Some(done);
+                    }
+                }
+            }
         }
-        let start = window_start(text, at, margin);
-        let end = snap_end(text, (at + margin).max(m.end()));
-        match out.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => out.push((start, end)),
-        }
-    }
-    out
+        pending.take()
+    })
 }
 
 /// Where a window around the anchor at `at` starts: the first word start
