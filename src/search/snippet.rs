@@ -24,8 +24,10 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 const FRAGMENT_BYTES: usize = 220;
 /// Bytes of context before the first match in a fragment.
 const LEAD_BYTES: usize = 70;
-/// Bytes tokenized on each side of an anchor, plus [`WINDOW_PER_WORD`] for
-/// each word (and each unit of slop) of the longest phrase.
+/// Bytes tokenized on each side of a phrase's anchor, plus
+/// [`WINDOW_PER_WORD`] for each word (and each unit of slop) of the phrase.
+/// A stem's anchor needs no context: only the word that holds it is
+/// tokenized.
 const WINDOW_BYTES: usize = 120;
 const WINDOW_PER_WORD: usize = 40;
 /// Once every pattern has matched and this many matches are found (or
@@ -65,8 +67,8 @@ pub struct Highlighter {
     /// Finds the patterns' anchors; `None` when some pattern has none and
     /// whole texts must be tokenized.
     anchors: Option<AhoCorasick>,
-    /// Bytes to tokenize on each side of an anchor.
-    margin: usize,
+    /// Per pattern: bytes to tokenize on each side of its anchor.
+    margins: Vec<usize>,
     /// The distinct words of the phrases; each phrase as indexes into it.
     vocabulary: Vec<String>,
     phrases: Vec<Option<Vec<u32>>>,
@@ -102,14 +104,15 @@ impl Highlighter {
                 .build(a)
                 .ok()
         });
-        let longest = patterns
+        let margins = patterns
             .iter()
             .map(|p| match p {
-                Pattern::Phrase { words, slop } => words.len() + *slop as usize,
-                Pattern::Stem(_) => 1,
+                Pattern::Phrase { words, slop } => {
+                    WINDOW_BYTES + WINDOW_PER_WORD * (words.len() + *slop as usize).min(64)
+                }
+                Pattern::Stem(_) => 0,
             })
-            .max()
-            .unwrap_or(1);
+            .collect();
         let mut vocabulary: Vec<String> = Vec::new();
         let phrases = patterns
             .iter()
@@ -135,7 +138,7 @@ impl Highlighter {
             stemmer: WordStemmer::default(),
             prefixes,
             anchors,
-            margin: WINDOW_BYTES + WINDOW_PER_WORD * longest.min(64),
+            margins,
             vocabulary,
             phrases,
             tokens: Vec::new(),
@@ -204,7 +207,8 @@ impl Highlighter {
             None => self.find_in(text, 0, text.len(), &mut spans),
             Some(anchors) => {
                 let mut seen = vec![false; self.patterns.len()];
-                for (start, end) in windows(text, &anchors, self.margin) {
+                let margins = std::mem::take(&mut self.margins);
+                for (start, end) in windows(text, &anchors, &margins) {
                     let before = spans.len();
                     self.find_in(text, start, end, &mut spans);
                     for s in &spans[before..] {
@@ -216,6 +220,7 @@ impl Highlighter {
                     }
                 }
                 self.anchors = Some(anchors);
+                self.margins = margins;
             }
         }
         spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
@@ -301,20 +306,21 @@ fn anchor(pattern: &Pattern) -> Option<String> {
     }
 }
 
-/// Byte ranges of `text` around each anchor, `margin` bytes each side,
+/// Byte ranges of `text` around each anchor, its pattern's margin each side,
 /// snapped to white space and merged where they touch, in text order. Lazy:
 /// the text is scanned only as far as the windows are taken, so a search
 /// that has found enough matches early never reads the rest of a long text.
 fn windows<'t>(
     text: &'t str,
     anchors: &'t AhoCorasick,
-    margin: usize,
+    margins: &'t [usize],
 ) -> impl Iterator<Item = (usize, usize)> + 't {
     let mut found = anchors.find_iter(text);
     let mut pending: Option<(usize, usize)> = None;
     std::iter::from_fn(move || {
         for m in found.by_ref() {
             let at = m.start();
+            let margin = margins.get(m.pattern().as_usize()).copied().unwrap_or(0);
             // Already covered, with its whole margin after it.
             if let Some((_, end)) = pending
                 && at + margin <= end
@@ -324,7 +330,8 @@ fn windows<'t>(
             let start = window_start(text, at, margin);
             let end = snap_end(text, (at + margin).max(m.end()));
             match pending.as_mut() {
-                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                // A phrase's window may reach back before a stem's.
+                Some(last) if start <= last.1 => *last = (last.0.min(start), last.1.max(end)),
                 _ => {
                     if let Some(done) = pending.replace((start, end)) {
                         return Some(done);
@@ -337,9 +344,19 @@ fn windows<'t>(
 }
 
 /// Where a window around the anchor at `at` starts: the first word start
-/// at most `margin` bytes before it.
+/// at most `margin` bytes before it or, when there is none, the start of
+/// the run of non-white-space that holds the anchor (a window never starts
+/// inside a word: the tokens would not be those of the text).
 fn window_start(text: &str, at: usize, margin: usize) -> usize {
-    word_start(text, at.saturating_sub(margin), at)
+    let start = word_start(text, at.saturating_sub(margin), at);
+    if start < at || at == 0 || text[..at].ends_with(char::is_whitespace) {
+        return start;
+    }
+    text[..at]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 /// The first start of a word at or after `from` (a word starts at the start
@@ -557,6 +574,26 @@ mod tests {
             let (a, w) = both_ways(vec![Pattern::Stem(stem)], text);
             assert_eq!(a, w, "{word}");
             assert_eq!(a.len(), expect, "{word}: {a:?}");
+        }
+    }
+
+    #[test]
+    fn an_anchor_inside_a_long_word_is_no_match() {
+        // The anchor `nois` lies 300 bytes into one word, farther than any
+        // margin: the window must still start where the word starts.
+        let text = format!(
+            "{}noise, then the noise. {}noisy",
+            "a".repeat(300),
+            "b".repeat(300)
+        );
+        for patterns in [
+            vec![Pattern::Stem("nois".into())],
+            vec![phrase("noise")],
+            vec![phrase("then the noise")],
+        ] {
+            let (a, w) = both_ways(patterns.clone(), &text);
+            assert_eq!(a, w, "{patterns:?}");
+            assert_eq!(a.len(), 1, "{patterns:?}: {a:?}");
         }
     }
 
