@@ -626,18 +626,15 @@ impl Engine {
         score: Score,
         highlighter: Option<&mut Highlighter>,
     ) -> Hit {
-        let text_of = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
+        let str_of = |field| doc.get_first(field).and_then(|v| v.as_str());
+        let text_of = |field| str_of(field).map(str::to_string);
         let date = doc
             .get_first(self.fields.date)
             .and_then(|v| v.as_datetime())
             .and_then(schema::civil_date)
             .map(|d| d.to_string());
-        let snippets = match (highlighter, text_of(self.fields.body)) {
-            (Some(h), Some(text)) => h.snippets(&text, SNIPPETS_PER_HIT),
+        let snippets = match (highlighter, str_of(self.fields.body)) {
+            (Some(h), Some(text)) => h.snippets(text, SNIPPETS_PER_HIT),
             _ => Vec::new(),
         };
         Hit {
