@@ -19,6 +19,7 @@
 
 use crate::tokenizer::{self, WordStemmer};
 use aho_corasick::{AhoCorasick, MatchKind};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -63,6 +64,8 @@ pub struct Highlighter {
     patterns: Vec<Pattern>,
     exact: TextAnalyzer,
     stemmer: WordStemmer,
+    /// Stems of the words seen so far ([`cached_stem`]).
+    stems: FxHashMap<String, String>,
     /// Per pattern: the anchor a word must start with to be worth stemming
     /// (empty: every word; unused for phrases).
     prefixes: Vec<String>,
@@ -143,6 +146,7 @@ impl Highlighter {
             patterns,
             exact: tokenizer::exact(),
             stemmer: WordStemmer::default(),
+            stems: FxHashMap::default(),
             prefixes,
             anchors,
             margins,
@@ -263,11 +267,17 @@ impl Highlighter {
                 let id = self.vocabulary.iter().position(|v| *v == t.text);
                 self.tokens.push((id.map_or(OTHER, |i| i as u32), from, to));
             }
-            let mut stem: Option<String> = None;
+            let anchored = |(pattern, prefix): (&Pattern, &String)| {
+                matches!(pattern, Pattern::Stem(_)) && t.text.starts_with(prefix.as_str())
+            };
+            if !self.patterns.iter().zip(&self.prefixes).any(anchored) {
+                continue;
+            }
+            let stem = cached_stem(&mut self.stems, &mut self.stemmer, &t.text);
             for (pi, (pattern, prefix)) in self.patterns.iter().zip(&self.prefixes).enumerate() {
                 if let Pattern::Stem(want) = pattern
                     && t.text.starts_with(prefix.as_str())
-                    && *stem.get_or_insert_with(|| self.stemmer.stem(&t.text)) == *want
+                    && stem == want
                 {
                     spans.push(Span {
                         start: from,
@@ -285,6 +295,26 @@ impl Highlighter {
             }
         }
     }
+}
+
+/// Words whose stems a highlighter remembers before it starts over.
+const STEM_CACHE_WORDS: usize = 10_000;
+
+/// The stem of `word`, from `stems` or stemmed and remembered there: the
+/// same few words (`accommodation`, `accommodated`) come back in every hit,
+/// and the Snowball stemmer costs more than a look-up.
+fn cached_stem<'s>(
+    stems: &'s mut FxHashMap<String, String>,
+    stemmer: &mut WordStemmer,
+    word: &str,
+) -> &'s str {
+    if !stems.contains_key(word) {
+        if stems.len() >= STEM_CACHE_WORDS {
+            stems.clear();
+        }
+        stems.insert(word.to_string(), stemmer.stem(word));
+    }
+    stems.get(word).map_or("", String::as_str)
 }
 
 /// The ASCII prefix every word matching `pattern` starts with (compared
