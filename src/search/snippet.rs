@@ -350,10 +350,12 @@ fn anchor(pattern: &Pattern) -> Option<String> {
 }
 
 /// Byte ranges of `text` around each anchor (found in `folded`, the text
-/// lower-cased), its pattern's margin each side,
-/// snapped to white space and merged where they touch, in text order. Lazy:
-/// the text is scanned only as far as the windows are taken, so a search
-/// that has found enough matches early never reads the rest of a long text.
+/// lower-cased), its pattern's margin each side, snapped to white space and
+/// merged where they touch, in the order of their anchors (a phrase's
+/// window may reach back over one already given; the matches found twice
+/// are merged by [`Highlighter::find`]). Lazy: the text is scanned only as
+/// far as the windows are taken, so a search that has found enough matches
+/// early never reads the rest of a long text.
 fn windows<'t>(
     text: &'t str,
     folded: &'t [u8],
