@@ -592,13 +592,17 @@ impl OrdinalCounts {
 
     /// The non-zero counts of `facet`, by value.
     fn named(&self, facet: Facet) -> HashMap<String, u64> {
+        self.nonzero(facet).collect()
+    }
+
+    /// The non-zero counts of `facet`: `(value, count)` in value order.
+    fn nonzero(&self, facet: Facet) -> impl Iterator<Item = (String, u64)> + '_ {
         let values = &self.tables.values[facet as usize];
         self.counts[facet as usize]
             .iter()
             .zip(values)
             .filter(|&(&n, _)| n > 0)
             .map(|(&n, v)| (v.clone(), n))
-            .collect()
     }
 
     fn into_named(self) -> NamedCounts {
@@ -642,8 +646,8 @@ impl OrdinalCounts {
 
     fn into_facets(self, top_n: Option<usize>) -> Facets {
         Facets {
-            outcome: ranked(self.named(Facet::Outcome), None),
-            category: category_tree(self.named(Facet::Category)),
+            outcome: ranked(self.nonzero(Facet::Outcome), None),
+            category: category_tree(self.nonzero(Facet::Category)),
             authority: self.ranked(Facet::Authority, top_n),
             year: year_facets(nonzero_years(self.tables.first_year, &self.years)),
             citation: self.ranked(Facet::Citation, top_n),
@@ -678,7 +682,10 @@ fn year_facets(years: impl IntoIterator<Item = (u64, u64)>) -> Vec<FacetCount> {
 }
 
 /// Most frequent first, ties in name order; at most `limit` when given.
-fn ranked(counts: HashMap<String, u64>, limit: Option<usize>) -> Vec<FacetCount> {
+fn ranked(
+    counts: impl IntoIterator<Item = (String, u64)>,
+    limit: Option<usize>,
+) -> Vec<FacetCount> {
     let mut v: Vec<FacetCount> = counts
         .into_iter()
         .map(|(value, count)| FacetCount {
@@ -687,37 +694,54 @@ fn ranked(counts: HashMap<String, u64>, limit: Option<usize>) -> Vec<FacetCount>
             children: Vec::new(),
         })
         .collect();
-    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    sort_ranked(&mut v);
     if let Some(n) = limit {
         v.truncate(n);
     }
     v
 }
 
-/// Category counts as a tree: top levels with their sub-categories.
-fn category_tree(counts: HashMap<String, u64>) -> Vec<FacetCount> {
-    let mut tops: HashMap<String, (u64, HashMap<String, u64>)> = HashMap::new();
+/// Sorts most frequent first, ties in name order.
+fn sort_ranked(v: &mut [FacetCount]) {
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+}
+
+/// Category counts as a tree: top levels with their sub-categories. The
+/// few top levels are kept in a list (a look-up is a short scan), not in
+/// maps: this runs for every answer.
+fn category_tree(counts: impl IntoIterator<Item = (String, u64)>) -> Vec<FacetCount> {
+    let mut tops: Vec<FacetCount> = Vec::new();
     for (full, n) in counts {
-        let top = full
-            .split_once(" > ")
-            .map_or(full.as_str(), |(t, _)| t)
-            .to_string();
-        let entry = tops.entry(top).or_default();
-        entry.0 += n;
-        if full.contains(" > ") {
-            entry.1.insert(full, n);
+        let (top, is_sub) = match full.split_once(" > ") {
+            Some((top, _)) => (top, true),
+            None => (full.as_str(), false),
+        };
+        let at = match tops.iter().position(|t| t.value == top) {
+            Some(at) => at,
+            None => {
+                tops.push(FacetCount {
+                    value: top.to_string(),
+                    count: 0,
+                    children: Vec::new(),
+                });
+                tops.len() - 1
+            }
+        };
+        let entry = &mut tops[at];
+        entry.count += n;
+        if is_sub {
+            entry.children.push(FacetCount {
+                value: full,
+                count: n,
+                children: Vec::new(),
+            });
         }
     }
-    let mut out: Vec<FacetCount> = tops
-        .into_iter()
-        .map(|(value, (count, subs))| FacetCount {
-            value,
-            count,
-            children: ranked(subs, None),
-        })
-        .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    out
+    for top in &mut tops {
+        sort_ranked(&mut top.children);
+    }
+    sort_ranked(&mut tops);
+    tops
 }
 
 impl RawCounts {
@@ -751,6 +775,39 @@ impl Facets {
 #[cfg(test)]
 mod take_tests {
     use super::*;
+
+    #[test]
+    fn category_tree_sums_top_levels_and_ranks_both_levels() {
+        let counts = [
+            ("Housing > Homelessness", 5),
+            ("Education", 2),
+            ("Housing", 1),
+            ("Education > School admissions", 4),
+            ("Housing > Allocations", 5),
+            ("Planning > Enforcement", 1),
+        ]
+        .map(|(v, n)| (v.to_string(), n));
+        let tree = category_tree(counts);
+        let shape: Vec<(&str, u64, Vec<(&str, u64)>)> = tree
+            .iter()
+            .map(|t| {
+                let children = t.children.iter().map(|c| (c.value.as_str(), c.count));
+                (t.value.as_str(), t.count, children.collect())
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (
+                    "Housing",
+                    11,
+                    vec![("Housing > Allocations", 5), ("Housing > Homelessness", 5)]
+                ),
+                ("Education", 6, vec![("Education > School admissions", 4)]),
+                ("Planning", 1, vec![("Planning > Enforcement", 1)]),
+            ]
+        );
+    }
 
     #[test]
     fn take_picks_a_facet_by_name_or_alias() {
