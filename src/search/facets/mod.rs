@@ -788,7 +788,9 @@ mod take_tests {
         ]
         .map(|(v, n)| (v.to_string(), n));
         let tree = category_tree(counts);
-        let shape: Vec<(&str, u64, Vec<(&str, u64)>)> = tree
+        /// A top level: value, count, children's values and counts.
+        type Level<'a> = (&'a str, u64, Vec<(&'a str, u64)>);
+        let shape: Vec<Level> = tree
             .iter()
             .map(|t| {
                 let children = t.children.iter().map(|c| (c.value.as_str(), c.count));
