@@ -420,8 +420,7 @@ pub fn normalise_into(word: &str, out: &mut String) {
 #[derive(Clone, Default)]
 pub struct CachedStemmer {
     words: WordTokenizer,
-    stemmer: WordStemmer,
-    stems: FxHashMap<String, String>,
+    stems: StemCache,
 }
 
 impl CachedStemmer {
@@ -436,6 +435,33 @@ impl CachedStemmer {
 
 /// Distinct words remembered before the stem cache starts over.
 const STEM_CACHE_WORDS: usize = 100_000;
+
+/// A [`WordStemmer`] that remembers each word's stem: texts repeat the same
+/// few thousand words, and a look-up costs far less than the Snowball
+/// stemmer. Used by the indexing analyzer ([`CachedStemmer`]) and the
+/// highlighter.
+#[derive(Clone, Default)]
+pub struct StemCache {
+    stemmer: WordStemmer,
+    stems: FxHashMap<String, String>,
+}
+
+impl StemCache {
+    /// Replaces the normalised word in `word` with its stem.
+    pub fn stem_in_place(&mut self, word: &mut String) {
+        if let Some(stem) = self.stems.get(word.as_str()) {
+            word.clear();
+            word.push_str(stem);
+            return;
+        }
+        if self.stems.len() >= STEM_CACHE_WORDS {
+            self.stems.clear();
+        }
+        let stem = self.stemmer.stem(word);
+        self.stems
+            .insert(std::mem::replace(word, stem.clone()), stem);
+    }
+}
 
 /// Stems one normalised word with the English Snowball stemmer: what
 /// [`stemmed`] gives for the word in a text.
@@ -469,20 +495,15 @@ impl WordStemmer {
 /// The stream produced by [`CachedStemmer`].
 pub struct CachedStemStream<'a> {
     inner: WordTokenStream<'a>,
-    stemmer: &'a mut WordStemmer,
-    stems: &'a mut FxHashMap<String, String>,
+    stems: &'a mut StemCache,
 }
 
 impl Tokenizer for CachedStemmer {
     type TokenStream<'a> = CachedStemStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CachedStemStream<'a> {
-        if self.stems.len() > STEM_CACHE_WORDS {
-            self.stems.clear();
-        }
         CachedStemStream {
             inner: self.words.token_stream(text),
-            stemmer: &mut self.stemmer,
             stems: &mut self.stems,
         }
     }
@@ -493,18 +514,7 @@ impl TokenStream for CachedStemStream<'_> {
         if !self.inner.advance() {
             return false;
         }
-        let token = self.inner.token_mut();
-        match self.stems.get(&token.text) {
-            Some(stem) => {
-                token.text.clear();
-                token.text.push_str(stem);
-            }
-            None => {
-                let stem = self.stemmer.stem(&token.text);
-                self.stems
-                    .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
-            }
-        }
+        self.stems.stem_in_place(&mut self.inner.token_mut().text);
         true
     }
 

@@ -17,9 +17,8 @@
 //! without an anchor (a word starting with a non-ASCII letter) fall back to
 //! tokenizing the whole text.
 
-use crate::tokenizer::{self, WordStemmer};
+use crate::tokenizer::{self, StemCache};
 use aho_corasick::{AhoCorasick, MatchKind};
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -63,9 +62,9 @@ pub struct Snippet {
 pub struct Highlighter {
     patterns: Vec<Pattern>,
     exact: TextAnalyzer,
-    stemmer: WordStemmer,
-    /// Stems of the words seen so far ([`cached_stem`]).
-    stems: FxHashMap<String, String>,
+    stems: StemCache,
+    /// Reused buffer: the stem of the current word.
+    stem: String,
     /// Per pattern: the anchor a word must start with to be worth stemming
     /// (empty: every word; unused for phrases).
     prefixes: Vec<String>,
@@ -145,8 +144,8 @@ impl Highlighter {
         Highlighter {
             patterns,
             exact: tokenizer::exact(),
-            stemmer: WordStemmer::default(),
-            stems: FxHashMap::default(),
+            stems: StemCache::default(),
+            stem: String::new(),
             prefixes,
             anchors,
             margins,
@@ -267,18 +266,20 @@ impl Highlighter {
                 let id = self.vocabulary.iter().position(|v| *v == t.text);
                 self.tokens.push((id.map_or(OTHER, |i| i as u32), from, to));
             }
-            let anchored = |(pattern, prefix): (&Pattern, &String)| {
-                matches!(pattern, Pattern::Stem(_)) && t.text.starts_with(prefix.as_str())
-            };
-            if !self.patterns.iter().zip(&self.prefixes).any(anchored) {
-                continue;
-            }
-            let stem = cached_stem(&mut self.stems, &mut self.stemmer, &t.text);
+            let mut stemmed = false;
             for (pi, (pattern, prefix)) in self.patterns.iter().zip(&self.prefixes).enumerate() {
-                if let Pattern::Stem(want) = pattern
-                    && t.text.starts_with(prefix.as_str())
-                    && stem == want
-                {
+                let Pattern::Stem(want) = pattern else {
+                    continue;
+                };
+                if !t.text.starts_with(prefix.as_str()) {
+                    continue;
+                }
+                if !stemmed {
+                    self.stem.clone_from(&t.text);
+                    self.stems.stem_in_place(&mut self.stem);
+                    stemmed = true;
+                }
+                if self.stem == *want {
                     spans.push(Span {
                         start: from,
                         end: to,
@@ -295,26 +296,6 @@ impl Highlighter {
             }
         }
     }
-}
-
-/// Words whose stems a highlighter remembers before it starts over.
-const STEM_CACHE_WORDS: usize = 10_000;
-
-/// The stem of `word`, from `stems` or stemmed and remembered there: the
-/// same few words (`accommodation`, `accommodated`) come back in every hit,
-/// and the Snowball stemmer costs more than a look-up.
-fn cached_stem<'s>(
-    stems: &'s mut FxHashMap<String, String>,
-    stemmer: &mut WordStemmer,
-    word: &str,
-) -> &'s str {
-    if !stems.contains_key(word) {
-        if stems.len() >= STEM_CACHE_WORDS {
-            stems.clear();
-        }
-        stems.insert(word.to_string(), stemmer.stem(word));
-    }
-    stems.get(word).map_or("", String::as_str)
 }
 
 /// The ASCII prefix every word matching `pattern` starts with (compared
