@@ -186,7 +186,8 @@ pub fn read_text(path: &Path, max_bytes: u64) -> Result<String, Rejection> {
 }
 
 /// Reads `path`: its text, encoding, size, time and content hash. Never
-/// reads more than `max_bytes + 1` bytes.
+/// reads more than `max_bytes + 1` bytes (any size when `max_bytes` is
+/// `u64::MAX`).
 pub fn read_file(path: &Path, max_bytes: u64) -> Result<FileText, Rejection> {
     let file = std::fs::File::open(path).map_err(|e| Rejection::Io(e.to_string()))?;
     let meta = file.metadata().map_err(|e| Rejection::Io(e.to_string()))?;
@@ -201,7 +202,7 @@ pub fn read_file(path: &Path, max_bytes: u64) -> Result<FileText, Rejection> {
         });
     }
     let mut bytes = Vec::with_capacity(len as usize);
-    file.take(max_bytes + 1)
+    file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| Rejection::Io(e.to_string()))?;
     let size = bytes.len() as u64;
@@ -430,5 +431,22 @@ mod tests {
         assert_eq!(names, ["a.txt", "b.txt"]);
         assert_eq!(listing.hidden, 1);
         assert!(list(&dir.path().join("missing")).is_err());
+    }
+
+    /// The largest limit (`--max-file-mb` saturates to it) reads the whole
+    /// file; `max_bytes + 1` once wrapped to 0 and read nothing.
+    #[test]
+    fn the_largest_limit_reads_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "The complaint").unwrap();
+        assert_eq!(read_text(&path, u64::MAX).unwrap(), "The complaint");
+        assert!(matches!(
+            read_text(&path, 5),
+            Err(Rejection::TooLarge {
+                bytes: 13,
+                limit: 5
+            })
+        ));
     }
 }
