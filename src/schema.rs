@@ -27,7 +27,7 @@ use tantivy::{DateTime, TantivyDocument};
 /// files changes, so an index built by an older version is recognised and
 /// rebuilt instead of misread. The schema carries it as the name of an empty
 /// field (`format_N`), so comparing schemas compares versions too.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 // ---- Incremental indexing: the file behind each document. ----
 
@@ -114,7 +114,9 @@ pub struct Fields {
     pub final_decision: TextField,
     /// Normalised case reference (`23018551`), for lookup.
     pub case_ref: Field,
-    /// Case reference as published (`23 018 551`), stored.
+    /// Case reference as published (`23 018 551`). Like the other values a
+    /// hit shows (authority, category, outcome, date, path), a fast-field
+    /// column, so a page of hits decompresses no stored text.
     pub case_ref_display: Field,
     pub authority: Field,
     pub category: Field,
@@ -124,6 +126,7 @@ pub struct Fields {
     pub year: Field,
     pub citation: Field,
     pub decided_by: Field,
+    /// The file the decision was read from, as the indexer was given it.
     pub path: Field,
     /// Where a document came from, for incremental indexing (see [`Source`]).
     pub source: SourceFields,
@@ -177,22 +180,21 @@ impl Fields {
         let reasons = add_text(&mut b, "reasons", false);
         let final_decision = add_text(&mut b, "final", false);
         let case_ref = b.add_text_field("case_ref", STRING | STORED);
-        let case_ref_display = b.add_text_field("case_ref_display", STORED);
-        let authority = b.add_text_field("authority", STRING | FAST | STORED);
-        let category = b.add_text_field("category", STRING | FAST | STORED);
+        let case_ref_display = b.add_text_field("case_ref_display", FAST);
+        let authority = b.add_text_field("authority", STRING | FAST);
+        let category = b.add_text_field("category", STRING | FAST);
         let category_top = b.add_text_field("category_top", STRING | FAST);
-        let outcome = b.add_text_field("outcome", STRING | FAST | STORED);
+        let outcome = b.add_text_field("outcome", STRING | FAST);
         let date = b.add_date_field(
             "date",
             DateOptions::from(INDEXED)
                 .set_fast()
-                .set_stored()
                 .set_precision(DateTimePrecision::Seconds),
         );
         let year = b.add_u64_field("year", FAST);
-        let citation = b.add_text_field("citation", STRING | FAST | STORED);
+        let citation = b.add_text_field("citation", STRING | FAST);
         let decided_by = b.add_text_field("decided_by", STORED);
-        let path = b.add_text_field("path", STORED);
+        let path = b.add_text_field("path", FAST);
         let source = SourceFields::add(&mut b);
         // Holds no data: its name records the format version (see FORMAT_VERSION).
         b.add_u64_field(

@@ -281,3 +281,27 @@ fn phrases_of_common_words_match_exactly_what_a_scan_finds() {
         assert_eq!(got, expected, "{phrase}");
     }
 }
+
+/// Every hit shows the fields of the decision in its file (they are read
+/// from fast-field columns, not from the stored text): checked for every
+/// decision of the bundled corpus against a parse of the file itself.
+#[test]
+fn every_hit_shows_the_fields_of_its_decision() {
+    let v = search(&["", "--limit", "1000", "--sort", "oldest"]);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len() as u64, total(&v));
+    assert!(hits.len() > 40, "{}", hits.len());
+    for h in hits {
+        let path = h["path"].as_str().unwrap();
+        let text = ombudsearch::corpus::read_text(path.as_ref(), u64::MAX).unwrap();
+        let d = ombudsearch::parse::parse(&text, path).unwrap();
+        let shown = |key: &str| h[key].as_str().map(str::to_string);
+        assert_eq!(shown("case_ref"), d.case_ref, "{path}");
+        assert_eq!(shown("authority"), d.authority, "{path}");
+        assert_eq!(shown("category"), d.category.map(|c| c.display()), "{path}");
+        let outcome = d.outcome.as_ref().map(|o| o.label().to_string());
+        assert_eq!(shown("outcome"), outcome, "{path}");
+        let date = d.decision_date.map(|x| x.to_string());
+        assert_eq!(shown("decision_date"), date, "{path}");
+    }
+}

@@ -26,6 +26,7 @@
 pub mod compile;
 pub mod facets;
 pub mod filter;
+pub mod page;
 pub mod snapshot;
 pub mod snippet;
 mod split;
@@ -33,10 +34,11 @@ pub mod syntax;
 
 use crate::decision::Decision;
 use crate::index::{self, IndexError};
-use crate::schema::{self, Fields};
+use crate::schema::Fields;
 use compile::Compiler;
 use facets::{FacetCollector, FacetFields, FacetTables, Facets};
 use filter::Vocabularies;
+use page::PageColumns;
 use serde::{Deserialize, Serialize};
 use snapshot::PerSnapshot;
 use snippet::{Highlighter, Snippet};
@@ -318,6 +320,8 @@ pub struct Engine {
     /// Decoded facet columns of the newest snapshot searched; `None` for a
     /// one-shot engine, which would spend more decoding than searching.
     facet_tables: Option<PerSnapshot<FacetTables>>,
+    /// The hit columns of the newest snapshot searched, opened on use.
+    page_columns: PerSnapshot<PageColumns>,
 }
 
 /// The fast-field names facets are counted from.
@@ -380,7 +384,14 @@ impl Engine {
                 pool = Some(helpers);
             }
         }
-        let reader: IndexReader = index.reader_builder().reload_policy(policy).try_into()?;
+        // No decompressed stored text is kept between searches: every
+        // answer decompresses its own hits' text, so a repeated query costs
+        // what a new one does (and benchmarks measure that).
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(policy)
+            .doc_store_cache_num_blocks(0)
+            .try_into()?;
         Ok(Engine {
             index,
             pool,
@@ -389,6 +400,7 @@ impl Engine {
             fields,
             vocabularies: PerSnapshot::default(),
             facet_tables: long_lived.then(PerSnapshot::default),
+            page_columns: PerSnapshot::default(),
         })
     }
 
@@ -598,13 +610,11 @@ impl Engine {
         for (i, (score, addr)) in page.into_iter().enumerate() {
             shares[i % threads].0.push((offset + i + 1, score, addr));
         }
+        let columns = self.page_columns.current(run.searcher);
         let build = |(share, mut highlighter): Share| -> tantivy::Result<Vec<Hit>> {
             share
                 .into_iter()
-                .map(|(rank, score, addr)| {
-                    let doc: TantivyDocument = run.searcher.doc(addr)?;
-                    Ok(self.hit(&doc, rank, score, highlighter.as_mut()))
-                })
+                .map(|hit| columns.hit(run.searcher, &self.fields, hit, highlighter.as_mut()))
                 .collect()
         };
         let built = match run.pool {
@@ -617,37 +627,6 @@ impl Engine {
         }
         hits.sort_by_key(|h| h.rank);
         Ok(hits)
-    }
-
-    fn hit(
-        &self,
-        doc: &TantivyDocument,
-        rank: usize,
-        score: Score,
-        highlighter: Option<&mut Highlighter>,
-    ) -> Hit {
-        let str_of = |field| doc.get_first(field).and_then(|v| v.as_str());
-        let text_of = |field| str_of(field).map(str::to_string);
-        let date = doc
-            .get_first(self.fields.date)
-            .and_then(|v| v.as_datetime())
-            .and_then(schema::civil_date)
-            .map(|d| d.to_string());
-        let snippets = match (highlighter, str_of(self.fields.body)) {
-            (Some(h), Some(text)) => h.snippets(text, SNIPPETS_PER_HIT),
-            _ => Vec::new(),
-        };
-        Hit {
-            rank,
-            score,
-            case_ref: text_of(self.fields.case_ref_display),
-            authority: text_of(self.fields.authority),
-            category: text_of(self.fields.category),
-            outcome: text_of(self.fields.outcome),
-            decision_date: date,
-            path: text_of(self.fields.path).unwrap_or_default(),
-            snippets,
-        }
     }
 
     /// Every decision with this case reference (any published spelling),
@@ -665,16 +644,16 @@ impl Engine {
             IndexRecordOption::Basic,
         );
         let addrs = searcher.search(&query, &TopDocs::with_limit(100).order_by_score())?;
+        let columns = self.page_columns.current(&searcher);
         let mut out = Vec::new();
         for (_, addr) in addrs {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let get = |f| {
-                doc.get_first(f)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            if let Ok(d) = crate::parse::parse(&get(self.fields.body), &get(self.fields.path)) {
+            let body = doc
+                .get_first(self.fields.body)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let path = columns.path(&searcher, &self.fields, addr)?;
+            if let Ok(d) = crate::parse::parse(body, &path) {
                 out.push(d);
             }
         }
