@@ -42,6 +42,7 @@ use page::PageColumns;
 use serde::{Deserialize, Serialize};
 use snapshot::PerSnapshot;
 use snippet::{Highlighter, Snippet};
+use std::convert::Infallible;
 use std::path::Path;
 use std::time::Instant;
 use tantivy::collector::{Collector, Count, TopDocs};
@@ -322,6 +323,9 @@ pub struct Engine {
     facet_tables: Option<PerSnapshot<FacetTables>>,
     /// The hit columns of the newest snapshot searched, opened on use.
     page_columns: PerSnapshot<PageColumns>,
+    /// Whether the engine follows commits and answers many queries
+    /// ([`Engine::open`]) rather than one ([`Engine::open_snapshot`]).
+    long_lived: bool,
 }
 
 /// The fast-field names facets are counted from.
@@ -401,6 +405,7 @@ impl Engine {
             vocabularies: PerSnapshot::default(),
             facet_tables: long_lived.then(PerSnapshot::default),
             page_columns: PerSnapshot::default(),
+            long_lived,
         })
     }
 
@@ -610,7 +615,7 @@ impl Engine {
         for (i, (score, addr)) in page.into_iter().enumerate() {
             shares[i % threads].0.push((offset + i + 1, score, addr));
         }
-        let columns = self.page_columns.current(run.searcher);
+        let columns = self.page_columns(run.searcher);
         let build = |(share, mut highlighter): Share| -> tantivy::Result<Vec<Hit>> {
             share
                 .into_iter()
@@ -629,6 +634,19 @@ impl Engine {
         Ok(hits)
     }
 
+    /// The hit columns of `searcher`'s snapshot; a long-lived engine's
+    /// decode their dictionaries (see [`page`]).
+    fn page_columns(&self, searcher: &Searcher) -> std::sync::Arc<PageColumns> {
+        let decode = self.long_lived;
+        match self
+            .page_columns
+            .get(searcher, || Ok::<_, Infallible>(PageColumns::new(decode)))
+        {
+            Ok(columns) => columns,
+            Err(never) => match never {},
+        }
+    }
+
     /// Every decision with this case reference (any published spelling),
     /// re-parsed from its stored text. Usually one; more when two files
     /// carry the same reference.
@@ -644,7 +662,7 @@ impl Engine {
             IndexRecordOption::Basic,
         );
         let addrs = searcher.search(&query, &TopDocs::with_limit(100).order_by_score())?;
-        let columns = self.page_columns.current(&searcher);
+        let columns = self.page_columns(&searcher);
         let mut out = Vec::new();
         for (_, addr) in addrs {
             let doc: TantivyDocument = searcher.doc(addr)?;

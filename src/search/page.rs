@@ -8,8 +8,11 @@
 //! decompression of its own text and nothing else's.
 //!
 //! The columns of a segment are opened once per snapshot ([`PageColumns`],
-//! kept by the engine) on the first hit read from that segment.
-
+//! kept by the engine) on the first hit read from that segment. Looking a
+//! value up in a text column's dictionary scans a block of it (about a
+//! microsecond, five times per hit), so a long-lived engine decodes each
+//! of these dictionaries whole when it opens the column (for 100,000
+//! decisions, some 8 MB, mostly paths) and then reads values by index.
 use std::sync::OnceLock;
 
 use tantivy::columnar::{Column, StrColumn};
@@ -23,22 +26,87 @@ use crate::schema::{self, Fields};
 /// The columns of one segment that a hit's metadata is read from; a
 /// column is `None` when no decision of the segment has the value.
 struct SegmentColumns {
-    case_ref: Option<StrColumn>,
-    authority: Option<StrColumn>,
-    category: Option<StrColumn>,
-    outcome: Option<StrColumn>,
-    path: Option<StrColumn>,
+    case_ref: Option<TextColumn>,
+    authority: Option<TextColumn>,
+    category: Option<TextColumn>,
+    outcome: Option<TextColumn>,
+    path: Option<TextColumn>,
     date: Option<Column<DateTime>>,
+}
+
+/// A text column, with its dictionary decoded when the engine is long-lived.
+struct TextColumn {
+    column: StrColumn,
+    decoded: Option<Decoded>,
+}
+
+/// Every value of a column's dictionary, in ordinal order: value `i` is
+/// `text[ends[i - 1]..ends[i]]`.
+struct Decoded {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl TextColumn {
+    fn open(column: Option<StrColumn>, decode: bool) -> std::io::Result<Option<TextColumn>> {
+        let Some(column) = column else {
+            return Ok(None);
+        };
+        let decoded = if decode {
+            let mut text = String::new();
+            let mut ends = Vec::with_capacity(column.num_terms());
+            let mut stream = column.dictionary().stream()?;
+            while stream.advance() {
+                text.push_str(&String::from_utf8_lossy(stream.key()));
+                ends.push(text.len());
+            }
+            Some(Decoded { text, ends })
+        } else {
+            None
+        };
+        Ok(Some(TextColumn { column, decoded }))
+    }
+
+    /// The first value of `doc`, if it has one.
+    fn first(&self, doc: DocId) -> tantivy::Result<Option<String>> {
+        let Some(ord) = self.column.term_ords(doc).next() else {
+            return Ok(None);
+        };
+        if let Some(d) = &self.decoded {
+            let i = usize::try_from(ord).unwrap_or(usize::MAX);
+            let start = match i.checked_sub(1) {
+                Some(before) => d.ends.get(before).copied(),
+                None => Some(0),
+            };
+            return Ok(start
+                .zip(d.ends.get(i).copied())
+                .and_then(|(start, end)| d.text.get(start..end))
+                .map(str::to_string));
+        }
+        let mut out = String::new();
+        Ok(self.column.ord_to_str(ord, &mut out)?.then_some(out))
+    }
 }
 
 /// The hit columns of every segment of one snapshot, each segment's opened
 /// on first use. Shared by the threads that build one page.
-#[derive(Default)]
 pub struct PageColumns {
     segments: OnceLock<Vec<OnceLock<SegmentColumns>>>,
+    /// Whether text columns' dictionaries are decoded whole (see the
+    /// module's header): for engines that answer many queries.
+    decode: bool,
 }
 
 impl PageColumns {
+    /// Columns opened on first use; with `decode`, their dictionaries are
+    /// decoded whole then.
+    pub fn new(decode: bool) -> PageColumns {
+        PageColumns {
+            segments: OnceLock::new(),
+            decode,
+        }
+    }
+
     fn segment(
         &self,
         searcher: &Searcher,
@@ -60,12 +128,15 @@ impl PageColumns {
         }
         let fast = reader.fast_fields();
         let name = |f| fields.schema.get_field_name(f);
+        let text = |f| -> tantivy::Result<Option<TextColumn>> {
+            Ok(TextColumn::open(fast.str(name(f))?, self.decode)?)
+        };
         let opened = SegmentColumns {
-            case_ref: fast.str(name(fields.case_ref_display))?,
-            authority: fast.str(name(fields.authority))?,
-            category: fast.str(name(fields.category))?,
-            outcome: fast.str(name(fields.outcome))?,
-            path: fast.str(name(fields.path))?,
+            case_ref: text(fields.case_ref_display)?,
+            authority: text(fields.authority)?,
+            category: text(fields.category)?,
+            outcome: text(fields.outcome)?,
+            path: text(fields.path)?,
             date: fast.column_opt::<DateTime>(name(fields.date))?,
         };
         // Another thread may have opened it meanwhile; either copy will do.
@@ -124,13 +195,9 @@ impl PageColumns {
 }
 
 /// The first value of `doc` in a text column, if it has one.
-fn first_str(column: &Option<StrColumn>, doc: DocId) -> tantivy::Result<Option<String>> {
-    let Some(column) = column else {
-        return Ok(None);
-    };
-    let Some(ord) = column.term_ords(doc).next() else {
-        return Ok(None);
-    };
-    let mut out = String::new();
-    Ok(column.ord_to_str(ord, &mut out)?.then_some(out))
+fn first_str(column: &Option<TextColumn>, doc: DocId) -> tantivy::Result<Option<String>> {
+    match column {
+        Some(c) => c.first(doc),
+        None => Ok(None),
+    }
 }
