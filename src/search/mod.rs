@@ -244,9 +244,9 @@ const PARALLEL_FROM: u64 = 2_000;
 /// query made filtered ones and a word in 8,000 decisions 20–70% slower.
 const SPLIT_FROM: u64 = 30_000;
 
-/// A page is shared between threads only when each gets at least this many
-/// hits to build, so a helper is never woken for a single hit.
-const HITS_PER_THREAD: usize = 2;
+/// A page is shared between threads only from this many hits: a helper is
+/// never woken for one or two.
+const SHARED_PAGE_FROM: usize = 3;
 
 /// One search of a snapshot, on the threads chosen for the query.
 #[derive(Clone, Copy)]
@@ -586,12 +586,13 @@ impl Engine {
         }
     }
 
-    /// The page's hits, ranked from `offset + 1`: each document fetched
-    /// and, with a `highlighter`, its snippets built. When the query ran on
-    /// several threads, they share the page too, each taking every `n`-th
-    /// hit with its own copy of the highlighter: fetching and highlighting
-    /// ten decisions is a large part of a typical answer. A query that ran
-    /// on the calling thread alone builds its hits there too: waking a
+    /// The page's hits, ranked from `offset + 1`: each hit's values read
+    /// and, with a `highlighter`, its text decompressed and its snippets
+    /// built. When the query ran on several threads, they share the page
+    /// too, each taking the next hit as it finishes one (a helper that wakes
+    /// late takes fewer), with its own copy of the highlighter: building
+    /// ten hits is a large part of a typical answer. A query that ran on
+    /// the calling thread alone builds its hits there too: waking a
     /// sleeping helper costs more than it would save.
     fn hits(
         &self,
@@ -600,40 +601,34 @@ impl Engine {
         offset: usize,
         highlighter: Option<Highlighter>,
     ) -> Result<Vec<Hit>, SearchError> {
-        let threads = run
+        // Without snippets a hit is a few column reads: never worth a helper.
+        let shared = run
             .pool
-            .map_or(1, |pool| pool.current_num_threads() + 1)
-            .min(page.len().div_ceil(HITS_PER_THREAD))
-            .max(1);
-        // Each share: its hits (rank, score, address) and its highlighter,
-        // the first taking the one given and the others copies.
-        type Share = (Vec<(usize, Score, DocAddress)>, Option<Highlighter>);
-        let mut shares: Vec<Share> = (1..threads)
-            .map(|_| (Vec::new(), highlighter.clone()))
+            .filter(|_| highlighter.is_some() && page.len() >= SHARED_PAGE_FROM);
+        let tasks: Vec<(usize, Score, DocAddress)> = page
+            .into_iter()
+            .enumerate()
+            .map(|(i, (score, addr))| (offset + i + 1, score, addr))
             .collect();
-        shares.insert(0, (Vec::new(), highlighter));
-        for (i, (score, addr)) in page.into_iter().enumerate() {
-            shares[i % threads].0.push((offset + i + 1, score, addr));
-        }
         let columns = self.page_columns(run.searcher);
-        let build = |(share, mut highlighter): Share| -> tantivy::Result<Vec<Hit>> {
-            share
-                .into_iter()
-                .map(|hit| columns.hit(run.searcher, &self.fields, hit, highlighter.as_mut()))
-                .collect()
+        let build = |highlighter: &mut Option<Highlighter>, hit| {
+            columns.hit(run.searcher, &self.fields, hit, highlighter.as_mut())
         };
-        let built = match run.pool {
-            Some(pool) if threads > 1 => split::share(pool, shares, &build),
-            _ => shares.into_iter().map(build).collect(),
+        let built: Vec<tantivy::Result<Hit>> = match shared {
+            // Each thread that takes hits makes its own copy of the
+            // highlighter, once.
+            Some(pool) => split::share_with(pool, tasks, &|| highlighter.clone(), &build),
+            None => {
+                let mut highlighter = highlighter;
+                tasks
+                    .into_iter()
+                    .map(|hit| build(&mut highlighter, hit))
+                    .collect()
+            }
         };
-        let mut hits = Vec::new();
-        for share in built {
-            hits.extend(share?);
-        }
-        hits.sort_by_key(|h| h.rank);
+        let hits = built.into_iter().collect::<tantivy::Result<Vec<Hit>>>()?;
         Ok(hits)
     }
-
     /// The hit columns of `searcher`'s snapshot; a long-lived engine's
     /// decode their dictionaries (see [`page`]).
     fn page_columns(&self, searcher: &Searcher) -> std::sync::Arc<PageColumns> {

@@ -112,17 +112,30 @@ pub(super) fn share<T: Send, R: Send>(
     tasks: Vec<T>,
     f: &(dyn Fn(T) -> R + Sync),
 ) -> Vec<R> {
+    share_with(pool, tasks, &|| (), &|(), task| f(task))
+}
+
+/// [`share`], with a `state` made once by each thread that works (such as
+/// its copy of a highlighter) and lent to `f` for every task it takes.
+pub(super) fn share_with<T: Send, S, R: Send>(
+    pool: &ThreadPool,
+    tasks: Vec<T>,
+    state: &(dyn Fn() -> S + Sync),
+    f: &(dyn Fn(&mut S, T) -> R + Sync),
+) -> Vec<R> {
     let n = tasks.len();
     let tasks: Vec<Mutex<Option<T>>> = tasks.into_iter().map(|t| Mutex::new(Some(t))).collect();
     let results: Vec<Mutex<Option<R>>> = (0..n).map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let work = || {
+        let mut own = None;
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(slot) = tasks.get(i) else { break };
             let task = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
             if let Some(task) = task {
-                let result = f(task);
+                let s = own.get_or_insert_with(state);
+                let result = f(s, task);
                 *results[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
             }
         }
@@ -309,6 +322,39 @@ mod tests {
             });
             assert_eq!(out, (0..n).map(|i| i * i).collect::<Vec<_>>());
             assert_eq!(runs.into_inner(), n as usize);
+        }
+    }
+
+    /// Each thread that takes a task makes its state once and keeps it for
+    /// every task it takes: no more states than threads, all tasks run once.
+    #[test]
+    fn shared_state_is_made_once_per_working_thread() {
+        let pool = test_pool();
+        for n in [0, 1, 2, 50] {
+            let made = AtomicUsize::new(0);
+            let out = share_with(
+                &pool,
+                (0..n).collect(),
+                &|| {
+                    made.fetch_add(1, Ordering::Relaxed);
+                    0u64
+                },
+                &|taken: &mut u64, i: u64| {
+                    *taken += 1;
+                    (i, *taken)
+                },
+            );
+            let order: Vec<u64> = out.iter().map(|(i, _)| *i).collect();
+            assert_eq!(order, (0..n).collect::<Vec<_>>());
+            let made = made.into_inner();
+            assert!(
+                made <= 2 && (n == 0 || made >= 1),
+                "{made} states for {n} tasks"
+            );
+            // Each state counts the tasks of its thread: a state was lent
+            // for a first task exactly as often as one was made.
+            let firsts = out.iter().filter(|(_, taken)| *taken == 1).count();
+            assert_eq!(firsts, made);
         }
     }
 
