@@ -179,7 +179,7 @@ impl Fields {
         let complaint = add_text(&mut b, "complaint", false);
         let reasons = add_text(&mut b, "reasons", false);
         let final_decision = add_text(&mut b, "final", false);
-        let case_ref = b.add_text_field("case_ref", STRING | STORED);
+        let case_ref = b.add_text_field("case_ref", STRING);
         let case_ref_display = b.add_text_field("case_ref_display", FAST);
         let authority = b.add_text_field("authority", STRING | FAST);
         let category = b.add_text_field("category", STRING | FAST);

@@ -626,9 +626,9 @@ impl Engine {
                     .collect()
             }
         };
-        let hits = built.into_iter().collect::<tantivy::Result<Vec<Hit>>>()?;
-        Ok(hits)
+        Ok(built.into_iter().collect::<tantivy::Result<Vec<Hit>>>()?)
     }
+
     /// The hit columns of `searcher`'s snapshot; a long-lived engine's
     /// decode their dictionaries (see [`page`]).
     fn page_columns(&self, searcher: &Searcher) -> std::sync::Arc<PageColumns> {

@@ -12,7 +12,9 @@
 //! value up in a text column's dictionary scans a block of it (about a
 //! microsecond, five times per hit), so a long-lived engine decodes each
 //! of these dictionaries whole when it opens the column (for 100,000
-//! decisions, some 8 MB, mostly paths) and then reads values by index.
+//! generated decisions, about 10 MB, mostly their paths) and then reads
+//! values by index.
+
 use std::sync::OnceLock;
 
 use tantivy::columnar::{Column, StrColumn};
