@@ -27,7 +27,7 @@ use tantivy::{DateTime, TantivyDocument};
 /// files changes, so an index built by an older version is recognised and
 /// rebuilt instead of misread. The schema carries it as the name of an empty
 /// field (`format_N`), so comparing schemas compares versions too.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 // ---- Incremental indexing: the file behind each document. ----
 
