@@ -27,7 +27,7 @@ use tantivy::{DateTime, TantivyDocument};
 /// files changes, so an index built by an older version is recognised and
 /// rebuilt instead of misread. The schema carries it as the name of an empty
 /// field (`format_N`), so comparing schemas compares versions too.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 // ---- Incremental indexing: the file behind each document. ----
 
@@ -125,7 +125,6 @@ pub struct Fields {
     pub date: Field,
     pub year: Field,
     pub citation: Field,
-    pub decided_by: Field,
     /// The file the decision was read from, as the indexer was given it.
     pub path: Field,
     /// Where a document came from, for incremental indexing (see [`Source`]).
@@ -135,22 +134,17 @@ pub struct Fields {
 /// The section fields a query may name, with the name a user types.
 pub const SECTION_NAMES: [&str; 5] = ["text", "summary", "complaint", "reasons", "final"];
 
-fn text_options(tokenizer: &str, positions: bool, stored: bool) -> TextOptions {
+fn text_options(tokenizer: &str, positions: bool) -> TextOptions {
     let record = if positions {
         IndexRecordOption::WithFreqsAndPositions
     } else {
         IndexRecordOption::WithFreqs
     };
-    let options = TextOptions::default().set_indexing_options(
+    TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
             .set_index_option(record),
-    );
-    if stored {
-        options.set_stored()
-    } else {
-        options
-    }
+    )
 }
 
 fn add_text(builder: &mut tantivy::schema::SchemaBuilder, name: &str, pairs: bool) -> TextField {
@@ -161,10 +155,10 @@ fn add_text(builder: &mut tantivy::schema::SchemaBuilder, name: &str, pairs: boo
     };
     TextField {
         pairs,
-        exact: builder.add_text_field(name, text_options(exact, true, false)),
+        exact: builder.add_text_field(name, text_options(exact, true)),
         stemmed: builder.add_text_field(
             &format!("{name}_stem"),
-            text_options(tokenizer::STEMMED, false, false),
+            text_options(tokenizer::STEMMED, false),
         ),
     }
 }
@@ -193,7 +187,6 @@ impl Fields {
         );
         let year = b.add_u64_field("year", FAST);
         let citation = b.add_text_field("citation", STRING | FAST);
-        let decided_by = b.add_text_field("decided_by", STORED);
         let path = b.add_text_field("path", FAST);
         let source = SourceFields::add(&mut b);
         // Holds no data: its name records the format version (see FORMAT_VERSION).
@@ -218,7 +211,6 @@ impl Fields {
             date,
             year,
             citation,
-            decided_by,
             path,
             source,
         }
@@ -279,9 +271,6 @@ impl Fields {
             if seen.insert(c.key.as_str()) {
                 doc.add_text(self.citation, &c.key);
             }
-        }
-        if let Some(by) = &d.decided_by {
-            doc.add_text(self.decided_by, by);
         }
         doc.add_text(self.path, &d.path);
         doc

@@ -42,15 +42,12 @@ use page::PageColumns;
 use serde::{Deserialize, Serialize};
 use snapshot::PerSnapshot;
 use snippet::{Highlighter, Snippet};
-use std::convert::Infallible;
 use std::path::Path;
 use std::time::Instant;
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, TantivyDocument, Term,
-};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, Term};
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
@@ -318,9 +315,10 @@ pub struct Engine {
     facet_fields: FacetFields,
     /// Filter values of the newest snapshot searched.
     vocabularies: PerSnapshot<Vocabularies>,
-    /// Decoded facet columns of the newest snapshot searched; `None` for a
-    /// one-shot engine, which would spend more decoding than searching.
-    facet_tables: Option<PerSnapshot<FacetTables>>,
+    /// Decoded facet columns of the newest snapshot searched; used only by
+    /// a long-lived engine (a one-shot one would spend more decoding than
+    /// searching).
+    facet_tables: PerSnapshot<FacetTables>,
     /// The hit columns of the newest snapshot searched, opened on use.
     page_columns: PerSnapshot<PageColumns>,
     /// Whether the engine follows commits and answers many queries
@@ -403,7 +401,7 @@ impl Engine {
             facet_fields: facet_fields(&fields),
             fields,
             vocabularies: PerSnapshot::default(),
-            facet_tables: long_lived.then(PerSnapshot::default),
+            facet_tables: PerSnapshot::default(),
             page_columns: PerSnapshot::default(),
             long_lived,
         })
@@ -497,12 +495,14 @@ impl Engine {
         let notes = std::mem::take(&mut compiler.notes);
 
         let facet_collector = if req.facets {
-            let tables = match &self.facet_tables {
-                Some(cache) => Some(cache.get(&searcher, || {
-                    FacetTables::build(&searcher, &self.facet_fields)
-                })?),
-                None => None,
-            };
+            let tables = self
+                .long_lived
+                .then(|| {
+                    self.facet_tables.get(&searcher, || {
+                        FacetTables::build(&searcher, &self.facet_fields)
+                    })
+                })
+                .transpose()?;
             Some(FacetCollector {
                 fields: &self.facet_fields,
                 tables,
@@ -632,14 +632,8 @@ impl Engine {
     /// The hit columns of `searcher`'s snapshot; a long-lived engine's
     /// decode their dictionaries (see [`page`]).
     fn page_columns(&self, searcher: &Searcher) -> std::sync::Arc<PageColumns> {
-        let decode = self.long_lived;
-        match self
-            .page_columns
-            .get(searcher, || Ok::<_, Infallible>(PageColumns::new(decode)))
-        {
-            Ok(columns) => columns,
-            Err(never) => match never {},
-        }
+        self.page_columns
+            .get_or(searcher, || PageColumns::new(self.long_lived))
     }
 
     /// Every decision with this case reference (any published spelling),
@@ -660,13 +654,7 @@ impl Engine {
         let columns = self.page_columns(&searcher);
         let mut out = Vec::new();
         for (_, addr) in addrs {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let body = doc
-                .get_first(self.fields.body)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default();
-            let path = columns.path(&searcher, &self.fields, addr)?;
-            if let Ok(d) = crate::parse::parse(body, &path) {
+            if let Some(d) = columns.decision(&searcher, &self.fields, addr)? {
                 out.push(d);
             }
         }

@@ -23,6 +23,7 @@ use tantivy::{DateTime, DocAddress, DocId, Score, Searcher, TantivyDocument};
 
 use super::snippet::Highlighter;
 use super::{Hit, SNIPPETS_PER_HIT};
+use crate::decision::Decision;
 use crate::schema::{self, Fields};
 
 /// The columns of one segment that a hit's metadata is read from; a
@@ -43,10 +44,10 @@ struct TextColumn {
 }
 
 /// Every value of a column's dictionary, in ordinal order: value `i` is
-/// `text[ends[i - 1]..ends[i]]`.
+/// `text[bounds[i]..bounds[i + 1]]`.
 struct Decoded {
     text: String,
-    ends: Vec<usize>,
+    bounds: Vec<usize>,
 }
 
 impl TextColumn {
@@ -56,13 +57,14 @@ impl TextColumn {
         };
         let decoded = if decode {
             let mut text = String::new();
-            let mut ends = Vec::with_capacity(column.num_terms());
+            let mut bounds = Vec::with_capacity(column.num_terms() + 1);
+            bounds.push(0);
             let mut stream = column.dictionary().stream()?;
             while stream.advance() {
                 text.push_str(&String::from_utf8_lossy(stream.key()));
-                ends.push(text.len());
+                bounds.push(text.len());
             }
-            Some(Decoded { text, ends })
+            Some(Decoded { text, bounds })
         } else {
             None
         };
@@ -75,14 +77,11 @@ impl TextColumn {
             return Ok(None);
         };
         if let Some(d) = &self.decoded {
-            let i = usize::try_from(ord).unwrap_or(usize::MAX);
-            let start = match i.checked_sub(1) {
-                Some(before) => d.ends.get(before).copied(),
-                None => Some(0),
-            };
+            let i = ord as usize;
+            let (start, end) = (d.bounds.get(i), d.bounds.get(i + 1));
             return Ok(start
-                .zip(d.ends.get(i).copied())
-                .and_then(|(start, end)| d.text.get(start..end))
+                .zip(end)
+                .and_then(|(&start, &end)| d.text.get(start..end))
                 .map(str::to_string));
         }
         let mut out = String::new();
@@ -145,15 +144,20 @@ impl PageColumns {
         Ok(slot.get_or_init(|| opened))
     }
 
-    /// The path of the decision at `addr`.
-    pub fn path(
+    /// The decision at `addr`, parsed again from its stored text (`None`
+    /// if that no longer parses).
+    pub fn decision(
         &self,
         searcher: &Searcher,
         fields: &Fields,
         addr: DocAddress,
-    ) -> tantivy::Result<String> {
+    ) -> tantivy::Result<Option<Decision>> {
         let columns = self.segment(searcher, fields, addr.segment_ord)?;
-        Ok(first_str(&columns.path, addr.doc_id)?.unwrap_or_default())
+        let path = first_str(&columns.path, addr.doc_id)?.unwrap_or_default();
+        with_text(searcher, fields, addr, |text| {
+            crate::parse::parse(text, &path).ok()
+        })
+        .map(Option::flatten)
     }
 
     /// The hit for the decision at `addr`, ranked `rank` with `score`; with
@@ -168,13 +172,10 @@ impl PageColumns {
         let columns = self.segment(searcher, fields, addr.segment_ord)?;
         let doc = addr.doc_id;
         let snippets = match highlighter {
-            Some(h) => {
-                let stored: TantivyDocument = searcher.doc(addr)?;
-                match stored.get_first(fields.body).and_then(|v| v.as_str()) {
-                    Some(text) => h.snippets(text, SNIPPETS_PER_HIT),
-                    None => Vec::new(),
-                }
-            }
+            Some(h) => with_text(searcher, fields, addr, |text| {
+                h.snippets(text, SNIPPETS_PER_HIT)
+            })?
+            .unwrap_or_default(),
             None => Vec::new(),
         };
         Ok(Hit {
@@ -194,6 +195,21 @@ impl PageColumns {
             snippets,
         })
     }
+}
+
+/// `f` of the stored text of the decision at `addr` (read in place, not
+/// copied), or `None` if it has none: the one place the store is read.
+fn with_text<R>(
+    searcher: &Searcher,
+    fields: &Fields,
+    addr: DocAddress,
+    f: impl FnOnce(&str) -> R,
+) -> tantivy::Result<Option<R>> {
+    let stored: TantivyDocument = searcher.doc(addr)?;
+    Ok(stored
+        .get_first(fields.body)
+        .and_then(|v| v.as_str())
+        .map(f))
 }
 
 /// The first value of `doc` in a text column, if it has one.

@@ -45,15 +45,20 @@ impl<T> PerSnapshot<T> {
         Ok(value)
     }
 
-    /// The value for `searcher`'s snapshot, starting from `T::default()`
-    /// (for values that fill themselves lazily).
+    /// The value for `searcher`'s snapshot, made by `make` when none was
+    /// kept for it (for values that fill themselves lazily).
+    pub fn get_or(&self, searcher: &Searcher, make: impl FnOnce() -> T) -> Arc<T> {
+        match self.get(searcher, || Ok::<T, std::convert::Infallible>(make())) {
+            Ok(v) => v,
+            Err(never) => match never {},
+        }
+    }
+
+    /// [`PerSnapshot::get_or`], starting from `T::default()`.
     pub fn current(&self, searcher: &Searcher) -> Arc<T>
     where
         T: Default,
     {
-        match self.get(searcher, || Ok::<T, std::convert::Infallible>(T::default())) {
-            Ok(v) => v,
-            Err(never) => match never {},
-        }
+        self.get_or(searcher, T::default)
     }
 }
