@@ -231,6 +231,28 @@ impl<'a> Compiler<'a> {
         Some(any_of(terms))
     }
 
+    /// For a query of one unquoted word, one term whose postings hold
+    /// exactly the documents the compiled query matches: the word's stem in
+    /// the stemmed twin of the whole text (or of the section named), which
+    /// decides the match (see [`Compiler::across_sections`]). Counted
+    /// without scoring, tantivy reads a term's count off its document
+    /// frequency rather than visiting every match (a segment with deleted
+    /// documents is still visited). `None` for any other query.
+    pub fn counting_term(&mut self, node: &Node) -> Option<Q> {
+        let Node::Word { field, text } = node else {
+            return None;
+        };
+        let (deciding, _) = *self.sections(field.as_deref())?.first()?;
+        let WordTerms::Stem(stem) = self.word_terms(text) else {
+            return None;
+        };
+        Some(term_query(
+            deciding.stemmed,
+            &stem,
+            IndexRecordOption::Basic,
+        ))
+    }
+
     fn union_terms(&mut self, node: &Node, out: &mut Vec<Q>) -> Option<()> {
         match node {
             Node::Word { field, text } => {

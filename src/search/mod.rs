@@ -299,6 +299,20 @@ impl Run<'_> {
     }
 }
 
+/// A compiled query and the cheaper forms of it that give the same answer
+/// to one pass (see [`Engine::collect`]).
+#[derive(Clone, Copy)]
+struct Forms<'q> {
+    /// The query: what matches, and how it ranks.
+    query: &'q dyn Query,
+    /// A union of terms ranking exactly as `query` does, searched for the
+    /// page with block-max WAND ([`Compiler::ranking_union`]).
+    ranker: Option<&'q dyn Query>,
+    /// One term matching exactly what `query` matches, for a pass that
+    /// counts without facets ([`Compiler::counting_term`]).
+    counter: Option<&'q dyn Query>,
+}
+
 /// What a search gathers over the matches: total, facet counts, the page.
 type Collected = (usize, Option<facets::RawCounts>, Vec<(Score, DocAddress)>);
 
@@ -487,6 +501,13 @@ impl Engine {
         } else {
             None
         };
+        // Without filters or facets, a query of one word is counted by its
+        // deciding term alone (see `collect`).
+        let counter = if clauses.len() == 1 && !req.facets {
+            compiler.counting_term(&tree)
+        } else {
+            None
+        };
         let estimate = compiler.estimate(&tree);
         let cut = clauses.len() == 1 && estimate >= SPLIT_FROM;
         let parallel = estimate >= PARALLEL_FROM && (cut || searcher.segment_readers().len() > 1);
@@ -515,8 +536,12 @@ impl Engine {
             pool: self.pool.as_ref().filter(|_| parallel),
             cut,
         };
-        let (total, raw, page) =
-            self.collect(run, &query, ranker.as_deref(), facet_collector, req)?;
+        let forms = Forms {
+            query: &query,
+            ranker: ranker.as_deref(),
+            counter: counter.as_deref(),
+        };
+        let (total, raw, page) = self.collect(run, forms, facet_collector, req)?;
 
         let highlighter = req.snippets.then(|| Highlighter::new(patterns));
         let hits = self.hits(run, page, req.offset, highlighter)?;
@@ -535,28 +560,35 @@ impl Engine {
 
     /// Runs the query, gathering count, facets and the page.
     ///
-    /// Usually in one pass, scoring every match. With a `ranker` (a union of
-    /// terms ranking exactly as `query` does) in two: count and facets visit
-    /// every match without scoring, then the ranker finds the page with
-    /// block-max WAND, scoring only documents that may reach it. For a word
-    /// found in most decisions that is several times faster than one pass.
+    /// Usually in one pass, scoring every match. With a ranker (see
+    /// [`Forms`]) in two: count and facets visit every match without
+    /// scoring, then the ranker finds the page with block-max WAND, scoring
+    /// only documents that may reach it. For a word found in most decisions
+    /// that is several times faster than one pass. A pass that only counts
+    /// uses the counter when there is one.
     fn collect(
         &self,
         run: Run,
-        query: &dyn Query,
-        ranker: Option<&dyn Query>,
+        forms: Forms,
         facets: Option<FacetCollector>,
         req: &SearchRequest,
     ) -> Result<Collected, SearchError> {
+        let Forms {
+            query,
+            ranker,
+            counter,
+        } = forms;
+        // The counter exists only when facets are not asked for.
+        let counted = counter.unwrap_or(query);
         if req.limit == 0 {
-            let (total, raw) = run.count(query, facets)?;
+            let (total, raw) = run.count(counted, facets)?;
             return Ok((total, raw, Vec::new()));
         }
         let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
         match req.sort {
             Sort::Relevance => {
                 if let Some(ranker) = ranker {
-                    let (total, raw) = run.count(query, facets)?;
+                    let (total, raw) = run.count(counted, facets)?;
                     let page = run.search(ranker, &top.order_by_score())?;
                     return Ok((total, raw, page));
                 }
@@ -696,6 +728,64 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The totals of `queries` with facets (every match visited), without
+    /// (a word counted off its term's document frequency) and for a count
+    /// alone: all must agree.
+    fn totals_agree(engine: &Engine, queries: &[&str]) -> anyhow::Result<()> {
+        for query in queries {
+            let visited = engine.search(&SearchRequest::new(*query))?.total;
+            let top10 = SearchRequest {
+                snippets: false,
+                facets: false,
+                ..SearchRequest::new(*query)
+            };
+            let counted = engine.search(&top10)?.total;
+            let alone = SearchRequest { limit: 0, ..top10 };
+            assert_eq!(counted, visited, "{query}");
+            assert_eq!(engine.search(&alone)?.total, visited, "{query}");
+        }
+        Ok(())
+    }
+
+    /// A word counted by its term alone counts what the full answer visits,
+    /// in segments with deleted decisions too (there tantivy visits them).
+    #[test]
+    fn a_word_counted_by_its_term_counts_every_match() -> anyhow::Result<()> {
+        let queries = [
+            "council",
+            "school",
+            "Ofsted",
+            "summary:council",
+            "final:upheld",
+            "zzzunknownword",
+            "low-priority",
+            "school OR care",
+        ];
+        let (_dir, path) = testing::generated_index(300, 5, 100)?;
+        let before = Engine::open_snapshot(&path)?;
+        let schools = before.search(&SearchRequest::new("school"))?.total;
+        let councils = before.search(&SearchRequest::new("council"))?.total;
+        assert!(schools > 0 && councils > schools, "{schools} {councils}");
+        totals_agree(&before, &queries)?;
+        drop(before);
+
+        let (index, fields) = index::open_for_rebuild(&path)?;
+        let mut writer = index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15 << 20)?;
+        writer.delete_term(tantivy::Term::from_field_text(
+            fields.text.stemmed,
+            "school",
+        ));
+        writer.commit()?;
+        drop(writer);
+        let after = Engine::open_snapshot(&path)?;
+        let searcher = after.reader.searcher();
+        assert!(searcher.segment_readers().iter().any(|r| r.has_deletes()));
+        assert_eq!(after.search(&SearchRequest::new("school"))?.total, 0);
+        let left = after.search(&SearchRequest::new("council"))?.total;
+        assert!(left < councils, "{left} of {councils}");
+        totals_agree(&after, &queries)
+    }
 
     /// A page built on two threads is the page built on one: the same hits
     /// with the same snippets, ranked in order from the offset.
