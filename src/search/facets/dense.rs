@@ -188,6 +188,7 @@ impl Dense {
 
 #[cfg(test)]
 mod tests {
+    use super::super::rows::{Layout, Rows};
     use super::super::{FacetTables, NONE};
     use super::*;
     use proptest::prelude::*;
@@ -198,13 +199,14 @@ mod tests {
     fn tables(docs: &[([u32; 4], Vec<u32>)], block: u32) -> (Arc<FacetTables>, SegmentTables) {
         let lens = [3, 5, 7, 6];
         let years = 4;
-        let mut t = SegmentTables::default();
+        let layout = Layout::new([lens[0], lens[1], lens[2], years], lens[3]).expect("fits");
+        let mut t = SegmentTables {
+            rows: Rows::new(layout, docs.len()),
+            ..SegmentTables::default()
+        };
         for (row, cites) in docs {
-            t.rows.push(*row);
-            t.starts.push(t.citations.len() as u32);
-            t.citations.extend(cites);
+            assert!(t.rows.push(*row, cites));
         }
-        t.starts.push(t.citations.len() as u32);
         let slots = Slots::new(lens, years);
         t.add_running_totals(&slots, block);
         let name = |f: usize| (0..lens[f]).map(|i| format!("{f}-{i}")).collect();

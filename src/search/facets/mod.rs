@@ -12,14 +12,18 @@
 //! values per facet. Counting a match is then one load and a few
 //! increments into arrays shared by all segments, and no string is made
 //! for a value that is not shown. A one-shot command skips that: decoding
-//! every document would cost more than its single query. From the tables,
+//! every document would cost more than its single query. The tables are
+//! bit-packed (the `rows` module): at a million decisions they outgrow the
+//! caches, and a match costs the memory it reads. From the tables,
 //! blocks of matches that cover most of the documents they span are
 //! counted by subtraction (the `dense` module): the documents skipped, taken from
 //! running totals.
 
 mod dense;
+mod rows;
 
 use dense::{BLOCK, Dense, Slots};
+use rows::{Layout, Rows};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -138,12 +142,9 @@ const YEARS: usize = 4;
 /// One segment's facet values, decoded to snapshot-wide ordinals.
 #[derive(Debug, Default)]
 pub struct SegmentTables {
-    /// Per document: outcome, category and authority ordinals and the
-    /// year less the snapshot's earliest year ([`NONE`] when absent).
-    rows: Vec<[u32; 4]>,
-    /// Citation ordinals: document `d` has `citations[starts[d]..starts[d + 1]]`.
-    starts: Vec<u32>,
-    citations: Vec<u32>,
+    /// Per document: outcome, category, authority, year less the snapshot's
+    /// earliest, citations.
+    rows: Rows,
     /// Running totals for counting by subtraction (the `dense` module): row `b`
     /// (one value per [`Slots`] slot) counts every value over documents
     /// `[0, b × block)`.
@@ -156,26 +157,9 @@ impl SegmentTables {
     /// is a facet of [`Facet::ALL`] or [`YEARS`]. The one place that reads
     /// a document's values, for counting matches and running totals alike.
     #[inline]
-    fn each_value(&self, doc: DocId, mut visit: impl FnMut(usize, u32)) {
-        if let Some(row) = self.rows.get(doc as usize) {
-            // NONE, as an index, is out of range and counts nothing.
-            for f in [Facet::Outcome, Facet::Category, Facet::Authority] {
-                visit(f as usize, row[f as usize]);
-            }
-            visit(YEARS, row[3]);
-        }
-        for &o in self.citations(doc) {
-            visit(Facet::Citation as usize, o);
-        }
-    }
-
-    #[inline]
-    fn citations(&self, doc: DocId) -> &[u32] {
-        let doc = doc as usize;
-        match (self.starts.get(doc), self.starts.get(doc + 1)) {
-            (Some(&a), Some(&b)) => self.citations.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
-        }
+    fn each_value(&self, doc: DocId, visit: impl FnMut(usize, u32)) {
+        // NONE, as an index, is out of range and counts nothing.
+        self.rows.each_value(doc as usize, visit);
     }
 }
 
@@ -195,8 +179,9 @@ pub struct FacetTables {
 impl FacetTables {
     /// Decodes the facet columns of every segment `searcher` sees. When a
     /// single-valued facet (outcome, category, authority, year) holds
-    /// several values for one document, no segment is decoded and every
-    /// one is counted from its columns.
+    /// several values for one document, or the facets more values than the
+    /// rows hold ([`Layout::new`]), no segment is decoded and every one is
+    /// counted from its columns.
     pub fn build(searcher: &Searcher, fields: &FacetFields) -> tantivy::Result<FacetTables> {
         let columns_only = FacetTables::default;
         let readers = searcher.segment_readers();
@@ -237,7 +222,13 @@ impl FacetTables {
             (0, 0)
         };
 
-        let slots = Slots::new(std::array::from_fn(|f| values[f].len()), year_span);
+        let counts = std::array::from_fn(|f| values[f].len());
+        let [outcomes, categories, authorities, citations] = counts;
+        let row_values = [outcomes, categories, authorities, year_span];
+        let Some(layout) = Layout::new(row_values, citations) else {
+            return Ok(columns_only());
+        };
+        let slots = Slots::new(counts, year_span);
         let mut segments = HashMap::new();
         for ((reader, cols), year) in readers.iter().zip(&columns).zip(&year_columns) {
             // Segment ordinal -> snapshot ordinal, per facet.
@@ -255,10 +246,10 @@ impl FacetTables {
             }
             let max_doc = reader.max_doc();
             let mut t = SegmentTables {
-                rows: Vec::with_capacity(max_doc as usize),
-                starts: Vec::with_capacity(max_doc as usize + 1),
+                rows: Rows::new(layout, max_doc as usize),
                 ..SegmentTables::default()
             };
+            let mut citations = Vec::new();
             for doc in 0..max_doc {
                 let mut row = [NONE; 4];
                 for f in [Facet::Outcome, Facet::Category, Facet::Authority] {
@@ -285,18 +276,19 @@ impl FacetTables {
                         return Ok(columns_only());
                     }
                 }
-                t.rows.push(row);
-                t.starts.push(t.citations.len() as u32);
+                citations.clear();
                 if let Some(col) = &cols[Facet::Citation as usize] {
                     let map = &maps[Facet::Citation as usize];
-                    t.citations.extend(
+                    citations.extend(
                         col.term_ords(doc)
                             .filter_map(|o| map.get(o as usize).copied())
                             .filter(|&g| g != NONE),
                     );
                 }
+                if !t.rows.push(row, &citations) {
+                    return Ok(columns_only());
+                }
             }
-            t.starts.push(t.citations.len() as u32);
             t.add_running_totals(&slots, BLOCK);
             segments.insert(reader.segment_id(), Arc::new(t));
         }
