@@ -839,6 +839,28 @@ mod tests {
             .collect()
     }
 
+    /// Words whose stem is their start and words whose stem is not
+    /// (`happy` → `happi`, `dying` → `die`), short and long, and not ASCII,
+    /// each stemmed cold and then from the cache.
+    #[test]
+    fn cached_stems_of_every_kind_of_word_equal_the_reference() {
+        let text = "complaints happy dying naïveté café administrations \
+                    accommodations internationalisation reconsiderations \
+                    disproportionately responsibilities";
+        let mut cache = StemCache::default();
+        for _ in 0..2 {
+            let got: Vec<String> = text
+                .split_whitespace()
+                .map(|w| {
+                    let mut word = w.to_string();
+                    cache.stem_in_place(&mut word);
+                    word
+                })
+                .collect();
+            assert_eq!(got, reference_stems(text));
+        }
+    }
+
     /// The reference stemmer: tantivy's own filter, uncached.
     fn reference_stems(text: &str) -> Vec<String> {
         let mut a = TextAnalyzer::builder(WordTokenizer::default())
@@ -1004,6 +1026,18 @@ mod tests {
                 texts.insert(repeat, t);
             }
             check_shared_words(&texts);
+        }
+
+        /// Stemmed twice by one analyzer: the second pass is all cache hits.
+        #[test]
+        fn a_warm_stem_cache_gives_the_reference(text in "[a-zA-Zéï’' ]{0,160}") {
+            let mut analyzer = stemmed();
+            let reference = reference_stems(&text);
+            for _ in 0..2 {
+                let got: Vec<String> =
+                    words(&mut analyzer, &text).into_iter().map(|w| w.text).collect();
+                prop_assert_eq!(&got, &reference);
+            }
         }
 
         #[test]
