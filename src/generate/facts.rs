@@ -19,7 +19,7 @@ pub struct Sub {
     pub weight: u32,
     /// Body kinds with weights.
     pub bodies: &'static [(Kind, u32)],
-    /// Noun phrases: "{P} complains about <topic>".
+    /// Noun phrases: `"{P} complains about <topic>"`.
     pub topics: &'static [&'static str],
 }
 

@@ -234,7 +234,7 @@ impl<'a> Compiler<'a> {
     /// For a query of one unquoted word, one term whose postings hold
     /// exactly the documents the compiled query matches: the word's stem in
     /// the stemmed twin of the whole text (or of the section named), which
-    /// decides the match (see [`Compiler::across_sections`]). Counted
+    /// decides the match (see `Compiler::across_sections`). Counted
     /// without scoring, tantivy reads a term's count off its document
     /// frequency rather than visiting every match (a segment with deleted
     /// documents is still visited). `None` for any other query.

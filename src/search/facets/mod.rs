@@ -180,7 +180,7 @@ impl FacetTables {
     /// Decodes the facet columns of every segment `searcher` sees. When a
     /// single-valued facet (outcome, category, authority, year) holds
     /// several values for one document, or the facets more values than the
-    /// rows hold ([`Layout::new`]), no segment is decoded and every one is
+    /// rows hold (`rows::Layout::new`), no segment is decoded and every one is
     /// counted from its columns.
     pub fn build(searcher: &Searcher, fields: &FacetFields) -> tantivy::Result<FacetTables> {
         let columns_only = FacetTables::default;
