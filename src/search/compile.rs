@@ -21,12 +21,12 @@ use crate::tokenizer;
 use std::ops::Bound;
 use std::sync::Arc;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Explanation,
+    Occur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DateTime, Searcher, Term};
+use tantivy::{DateTime, DocId, Score, Searcher, SeekDangerResult, SegmentReader, Term};
 
 /// Weight of a match in the summary, added to the whole-text match.
 pub const SUMMARY_BOOST: f32 = 2.0;
@@ -231,28 +231,6 @@ impl<'a> Compiler<'a> {
         Some(any_of(terms))
     }
 
-    /// For a query of one unquoted word, one term whose postings hold
-    /// exactly the documents the compiled query matches: the word's stem in
-    /// the stemmed twin of the whole text (or of the section named), which
-    /// decides the match (see `Compiler::across_sections`). Counted
-    /// without scoring, tantivy reads a term's count off its document
-    /// frequency rather than visiting every match (a segment with deleted
-    /// documents is still visited). `None` for any other query.
-    pub fn counting_term(&mut self, node: &Node) -> Option<Q> {
-        let Node::Word { field, text } = node else {
-            return None;
-        };
-        let (deciding, _) = *self.sections(field.as_deref())?.first()?;
-        let WordTerms::Stem(stem) = self.word_terms(text) else {
-            return None;
-        };
-        Some(term_query(
-            deciding.stemmed,
-            &stem,
-            IndexRecordOption::Basic,
-        ))
-    }
-
     fn union_terms(&mut self, node: &Node, out: &mut Vec<Q>) -> Option<()> {
         match node {
             Node::Word { field, text } => {
@@ -328,12 +306,18 @@ impl<'a> Compiler<'a> {
         let Some(first) = queries.next() else {
             return Box::new(EmptyQuery);
         };
-        queries.fold(first, |acc, q| {
+        let mut queries = queries.peekable();
+        if queries.peek().is_none() {
+            return first;
+        }
+        let deciding = first.box_clone();
+        let all = queries.fold(first, |acc, q| {
             Box::new(BooleanQuery::new(vec![
                 (Occur::Must, acc),
                 (Occur::Should, q),
             ]))
-        })
+        });
+        Box::new(Sections { deciding, all })
     }
 
     fn boosted(q: Q, boost: f32) -> Q {
@@ -554,5 +538,100 @@ impl<'a> Compiler<'a> {
             bound(since),
             bound(until),
         ))))
+    }
+}
+
+/// A word or phrase searched across sections ([`Compiler::across_sections`]):
+/// it matches and ranks as `all`, the nested query of every section, and
+/// `deciding`, the whole text's (or the one named section's), matches the
+/// same documents. Counted on its own it counts `deciding`, so a query of
+/// one word is counted off its term's document frequency rather than by
+/// visiting every match (tantivy still visits a segment with deleted
+/// documents).
+#[derive(Debug)]
+struct Sections {
+    deciding: Q,
+    all: Q,
+}
+
+impl Clone for Sections {
+    fn clone(&self) -> Sections {
+        Sections {
+            deciding: self.deciding.box_clone(),
+            all: self.all.box_clone(),
+        }
+    }
+}
+
+impl Query for Sections {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let unscored = match scoring {
+            EnableScoring::Enabled { searcher, .. } => {
+                EnableScoring::disabled_from_searcher(searcher)
+            }
+            disabled => disabled,
+        };
+        Ok(Box::new(SectionsWeight {
+            deciding: self.deciding.weight(unscored)?,
+            all: self.all.weight(scoring)?,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.all.query_terms(visitor);
+    }
+}
+
+/// [`Sections`]' weight: everything but counting is `all`'s.
+struct SectionsWeight {
+    deciding: Box<dyn Weight>,
+    all: Box<dyn Weight>,
+}
+
+impl Weight for SectionsWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.all.scorer(reader, boost)
+    }
+
+    fn scorer_danger(
+        &self,
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<(SeekDangerResult, Box<dyn Scorer>)> {
+        self.all.scorer_danger(reader, target, boost)
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.all.explain(reader, doc)
+    }
+
+    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        self.deciding.count(reader)
+    }
+
+    fn for_each(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score),
+    ) -> tantivy::Result<()> {
+        self.all.for_each(reader, callback)
+    }
+
+    fn for_each_no_score(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(&[DocId]),
+    ) -> tantivy::Result<()> {
+        self.all.for_each_no_score(reader, callback)
+    }
+
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        self.all.for_each_pruning(threshold, reader, callback)
     }
 }

@@ -299,20 +299,6 @@ impl Run<'_> {
     }
 }
 
-/// A compiled query and the cheaper forms of it that give the same answer
-/// to one pass (see [`Engine::collect`]).
-#[derive(Clone, Copy)]
-struct Forms<'q> {
-    /// The query: what matches, and how it ranks.
-    query: &'q dyn Query,
-    /// A union of terms ranking exactly as `query` does, searched for the
-    /// page with block-max WAND ([`Compiler::ranking_union`]).
-    ranker: Option<&'q dyn Query>,
-    /// One term matching exactly what `query` matches, for a pass that
-    /// counts without facets ([`Compiler::counting_term`]).
-    counter: Option<&'q dyn Query>,
-}
-
 /// What a search gathers over the matches: total, facet counts, the page.
 type Collected = (usize, Option<facets::RawCounts>, Vec<(Score, DocAddress)>);
 
@@ -501,17 +487,15 @@ impl Engine {
         } else {
             None
         };
-        // Without filters or facets, a query of one word is counted by its
-        // deciding term alone (see `collect`).
-        let counter = if clauses.len() == 1 && !req.facets {
-            compiler.counting_term(&tree)
-        } else {
-            None
-        };
         let estimate = compiler.estimate(&tree);
         let cut = clauses.len() == 1 && estimate >= SPLIT_FROM;
         let parallel = estimate >= PARALLEL_FROM && (cut || searcher.segment_readers().len() > 1);
-        let query = BooleanQuery::new(clauses);
+        // A lone query is searched as itself: a boolean query of one clause
+        // would visit every match to count them (see `compile::Sections`).
+        let query: Box<dyn Query> = match <[_; 1]>::try_from(clauses) {
+            Ok([(_, only)]) => only,
+            Err(clauses) => Box::new(BooleanQuery::new(clauses)),
+        };
         let patterns = std::mem::take(&mut compiler.patterns);
         let notes = std::mem::take(&mut compiler.notes);
 
@@ -536,12 +520,8 @@ impl Engine {
             pool: self.pool.as_ref().filter(|_| parallel),
             cut,
         };
-        let forms = Forms {
-            query: &query,
-            ranker: ranker.as_deref(),
-            counter: counter.as_deref(),
-        };
-        let (total, raw, page) = self.collect(run, forms, facet_collector, req)?;
+        let (total, raw, page) =
+            self.collect(run, query.as_ref(), ranker.as_deref(), facet_collector, req)?;
 
         let highlighter = req.snippets.then(|| Highlighter::new(patterns));
         let hits = self.hits(run, page, req.offset, highlighter)?;
@@ -560,35 +540,28 @@ impl Engine {
 
     /// Runs the query, gathering count, facets and the page.
     ///
-    /// Usually in one pass, scoring every match. With a ranker (see
-    /// [`Forms`]) in two: count and facets visit every match without
-    /// scoring, then the ranker finds the page with block-max WAND, scoring
-    /// only documents that may reach it. For a word found in most decisions
-    /// that is several times faster than one pass. A pass that only counts
-    /// uses the counter when there is one.
+    /// Usually in one pass, scoring every match. With a `ranker` (a union of
+    /// terms ranking exactly as `query` does) in two: count and facets visit
+    /// every match without scoring, then the ranker finds the page with
+    /// block-max WAND, scoring only documents that may reach it. For a word
+    /// found in most decisions that is several times faster than one pass.
     fn collect(
         &self,
         run: Run,
-        forms: Forms,
+        query: &dyn Query,
+        ranker: Option<&dyn Query>,
         facets: Option<FacetCollector>,
         req: &SearchRequest,
     ) -> Result<Collected, SearchError> {
-        let Forms {
-            query,
-            ranker,
-            counter,
-        } = forms;
-        // The counter exists only when facets are not asked for.
-        let counted = counter.unwrap_or(query);
         if req.limit == 0 {
-            let (total, raw) = run.count(counted, facets)?;
+            let (total, raw) = run.count(query, facets)?;
             return Ok((total, raw, Vec::new()));
         }
         let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
         match req.sort {
             Sort::Relevance => {
                 if let Some(ranker) = ranker {
-                    let (total, raw) = run.count(counted, facets)?;
+                    let (total, raw) = run.count(query, facets)?;
                     let page = run.search(ranker, &top.order_by_score())?;
                     return Ok((total, raw, page));
                 }
