@@ -4,8 +4,14 @@
 //! a `.gitignore` in `index/`); tantivy's files live beside them. An index
 //! whose schema differs from [`Fields::new`] was built by another version of
 //! ombudsearch: it is never misread, the user is told to rebuild it.
+//!
+//! The version is read from `meta.json` before tantivy opens the index
+//! ([`recorded`]): tantivy refuses the whole file when it names a setting
+//! this build lacks (indexes of format 7 and before name zstd, which is no
+//! longer compiled in), and that index must still be recognised as another
+//! version, to be rebuilt, not reported as corrupt.
 
-use crate::schema::Fields;
+use crate::schema::{FORMAT_VERSION, Fields};
 use crate::tokenizer;
 use std::path::{Path, PathBuf};
 use tantivy::directory::MmapDirectory;
@@ -21,6 +27,10 @@ pub enum IndexError {
         "the index in {0} was built by another version of ombudsearch: rebuild it with `ombudsearch index --index {0}`"
     )]
     Outdated(PathBuf),
+    #[error(
+        "the index in {path} cannot be read ({reason}): rebuild it with `ombudsearch index --index {path}`"
+    )]
+    Damaged { path: PathBuf, reason: String },
     #[error("another ombudsearch process is writing the index in {0}; wait for it to finish")]
     Locked(PathBuf),
     #[error("cannot use index folder {path}")]
@@ -37,10 +47,55 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
+/// What an index's `meta.json` says of the version that built it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// Built by this version ([`FORMAT_VERSION`]).
+    Current,
+    /// Built by another version: `format_N` with another N, or (before
+    /// format 2) none.
+    Other(Option<u32>),
+    /// Not an index's `meta.json`: not JSON, or no schema in it.
+    Damaged(String),
+}
+
+/// Reads the format version recorded in the `meta.json` of `dir` (the name
+/// of the schema's `format_N` field, see [`FORMAT_VERSION`]), without
+/// asking tantivy, which would refuse settings this build lacks.
+pub fn recorded(dir: &Path) -> Result<Recorded, IndexError> {
+    let path = dir.join("meta.json");
+    let bytes = std::fs::read(&path).map_err(|source| IndexError::Io { path, source })?;
+    let meta: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => return Ok(Recorded::Damaged(format!("meta.json is not JSON: {e}"))),
+    };
+    let Some(schema) = meta.get("schema").and_then(|s| s.as_array()) else {
+        return Ok(Recorded::Damaged("meta.json holds no schema".into()));
+    };
+    let format = schema
+        .iter()
+        .filter_map(|field| field.get("name")?.as_str()?.strip_prefix("format_"))
+        .find_map(|n| n.parse::<u32>().ok());
+    Ok(match format {
+        Some(FORMAT_VERSION) => Recorded::Current,
+        other => Recorded::Other(other),
+    })
+}
+
 /// Opens the index in `dir` for searching.
 pub fn open(dir: &Path) -> Result<(Index, Fields), IndexError> {
     if !exists(dir) {
         return Err(IndexError::NotFound(dir.to_path_buf()));
+    }
+    match recorded(dir)? {
+        Recorded::Current => {}
+        Recorded::Other(_) => return Err(IndexError::Outdated(dir.to_path_buf())),
+        Recorded::Damaged(reason) => {
+            return Err(IndexError::Damaged {
+                path: dir.to_path_buf(),
+                reason,
+            });
+        }
     }
     let index = Index::open_in_dir(dir)?;
     let fields = Fields::new();
@@ -51,19 +106,40 @@ pub fn open(dir: &Path) -> Result<(Index, Fields), IndexError> {
     Ok((index, fields))
 }
 
-/// Opens the index in `dir` for a full rebuild, creating the folder and the
-/// index as needed. An index of another version is removed first.
-pub fn open_for_rebuild(dir: &Path) -> Result<(Index, Fields), IndexError> {
+/// An index opened for writing.
+pub struct Writable {
+    pub index: Index,
+    pub fields: Fields,
+    /// Why the index that was there was removed, if one was: built by
+    /// another version, or unreadable.
+    pub replaced: Option<String>,
+}
+
+/// Opens the index in `dir` for writing, creating the folder and the index
+/// as needed. An index of another version, or one whose `meta.json` cannot
+/// be read as an index's, is removed first (an index is derived from its
+/// corpus: what it held is indexed again).
+pub fn open_for_rebuild(dir: &Path) -> Result<Writable, IndexError> {
     let io = |source| IndexError::Io {
         path: dir.to_path_buf(),
         source,
     };
     std::fs::create_dir_all(dir).map_err(io)?;
     let fields = Fields::new();
+    let mut replaced = None;
     if exists(dir) {
-        let old = Index::open_in_dir(dir)?;
-        if old.schema() != fields.schema {
-            drop(old);
+        replaced = match recorded(dir)? {
+            Recorded::Current => {
+                let old = Index::open_in_dir(dir)?;
+                (old.schema() != fields.schema)
+                    .then(|| "the index was built by another version of ombudsearch".to_string())
+            }
+            Recorded::Other(_) => {
+                Some("the index was built by another version of ombudsearch".to_string())
+            }
+            Recorded::Damaged(reason) => Some(format!("the index could not be read ({reason})")),
+        };
+        if replaced.is_some() {
             remove_index_files(dir).map_err(io)?;
         }
     }
@@ -73,7 +149,11 @@ pub fn open_for_rebuild(dir: &Path) -> Result<(Index, Fields), IndexError> {
         .settings(settings())
         .open_or_create(directory)?;
     tokenizer::register(&index);
-    Ok((index, fields))
+    Ok(Writable {
+        index,
+        fields,
+        replaced,
+    })
 }
 
 /// Settings of a new index: the stored text is compressed with lz4, one
@@ -122,4 +202,35 @@ fn remove_index_files(dir: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recorded_of(meta: &str) -> Recorded {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("meta.json"), meta).unwrap();
+        recorded(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn the_version_is_read_from_the_schema_field_names() {
+        let dir = tempfile::tempdir().unwrap();
+        open_for_rebuild(dir.path()).unwrap();
+        assert_eq!(recorded(dir.path()).unwrap(), Recorded::Current);
+
+        let format_4 = include_str!("../tests/fixtures/old_index/meta.json");
+        assert_eq!(recorded_of(format_4), Recorded::Other(Some(4)));
+        assert_eq!(
+            recorded_of(r#"{"schema": [{"name": "text"}]}"#),
+            Recorded::Other(None)
+        );
+        for damaged in ["", "{", "[]", r#"{"schema": 3}"#] {
+            assert!(
+                matches!(recorded_of(damaged), Recorded::Damaged(_)),
+                "{damaged}"
+            );
+        }
+    }
 }

@@ -196,7 +196,11 @@ pub fn build(opts: &IndexOptions, progress: &ProgressBar) -> Result<IndexSummary
         source,
     })?;
     let root = corpus_root(&opts.corpus);
-    let (index, fields) = index::open_for_rebuild(&opts.index)?;
+    let index::Writable {
+        index,
+        fields,
+        replaced,
+    } = index::open_for_rebuild(&opts.index)?;
     let threads = rayon::current_num_threads().clamp(1, 8);
     let budget = (opts.memory_mb.max(15 * threads)) << 20;
     // The lock first: nothing below may read a state another writer changes.
@@ -214,7 +218,9 @@ pub fn build(opts: &IndexOptions, progress: &ProgressBar) -> Result<IndexSummary
     summary.resumed = previous.as_ref().is_some_and(|p| !p.complete);
     let mut manifest = Manifest::of_index(&index)?;
     let had_documents = !manifest.is_empty();
-    summary.rebuilt = if opts.rebuild {
+    summary.rebuilt = if let Some(why) = replaced {
+        Some(why)
+    } else if opts.rebuild {
         Some("--rebuild".into())
     } else if let Some(p) = previous.as_ref().filter(|p| p.corpus != root) {
         Some(format!(

@@ -180,3 +180,108 @@ fn show_prints_the_parsed_fields() {
     let out = run("show", &["not-a-ref"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// An index folder holding `meta` as its `meta.json`, beside a copy of the
+/// bundled corpus.
+fn index_with_meta(meta: &[u8]) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    common::copy_dir(&common::repo().join("corpus"), &corpus);
+    let index = dir.path().join("index");
+    std::fs::create_dir_all(&index).unwrap();
+    std::fs::write(index.join("meta.json"), meta).unwrap();
+    std::fs::write(index.join("README.md"), "kept").unwrap();
+    (dir, corpus, index)
+}
+
+/// The `meta.json` of an index of format 4, whose store was compressed with
+/// zstd: this build has no zstd, and tantivy refuses the whole file.
+fn format_4_meta() -> Vec<u8> {
+    std::fs::read(common::repo().join("tests/fixtures/old_index/meta.json")).unwrap()
+}
+
+fn search_in(index: &std::path::Path, corpus: &std::path::Path) -> std::process::Output {
+    bin()
+        .args(["search", "\"ICO is better placed\"", "--format", "json"])
+        .arg("--index")
+        .arg(index)
+        .arg("--corpus")
+        .arg(corpus)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_index_of_an_older_version_is_rebuilt_by_the_first_search() {
+    let (_dir, corpus, index) = index_with_meta(&format_4_meta());
+    let out = search_in(&index, &corpus);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("An index of another version"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["total"].as_u64().unwrap() > 0, "{v}");
+    // Rebuilt in place, the folder's own files kept.
+    assert_eq!(
+        std::fs::read_to_string(index.join("README.md")).unwrap(),
+        "kept"
+    );
+    assert!(search_in(&index, &corpus).status.success());
+}
+
+#[test]
+fn an_index_of_an_older_version_is_named_when_it_cannot_be_rebuilt() {
+    let (dir, _corpus, index) = index_with_meta(&format_4_meta());
+    let out = search_in(&index, &dir.path().join("no-corpus"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("built by another version of ombudsearch"),
+        "{err}"
+    );
+    assert!(err.contains("ombudsearch index --index"), "{err}");
+    assert!(!err.contains("corrupt"), "{err}");
+}
+
+#[test]
+fn index_replaces_an_index_of_an_older_version_and_says_so() {
+    let (_dir, corpus, index) = index_with_meta(&format_4_meta());
+    let out = common::succeed(
+        bin()
+            .args(["index", "--corpus"])
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("full rebuild: the index was built by another version"),
+        "{err}"
+    );
+    assert!(search_in(&index, &corpus).status.success());
+}
+
+#[test]
+fn a_damaged_index_is_named_and_index_rebuilds_it() {
+    for meta in [&b"{\"index_settings\": "[..], b"{}", b"\0\0\0"] {
+        let (_dir, corpus, index) = index_with_meta(meta);
+        let out = search_in(&index, &corpus);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains("cannot be read"), "{err}");
+        assert!(err.contains("ombudsearch index --index"), "{err}");
+
+        let out = common::succeed(
+            bin()
+                .args(["index", "--corpus"])
+                .arg(&corpus)
+                .arg("--index")
+                .arg(&index),
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("full rebuild: the index could not be read"),
+            "{err}"
+        );
+        assert!(search_in(&index, &corpus).status.success());
+    }
+}

@@ -743,7 +743,7 @@ mod tests {
         totals_agree(&before, &queries)?;
         drop(before);
 
-        let (index, fields) = index::open_for_rebuild(&path)?;
+        let index::Writable { index, fields, .. } = index::open_for_rebuild(&path)?;
         let mut writer = index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15 << 20)?;
         writer.delete_term(tantivy::Term::from_field_text(
             fields.text.stemmed,
