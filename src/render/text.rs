@@ -19,15 +19,11 @@ pub fn search(out: &mut dyn Write, resp: &SearchResponse, style: Style) -> std::
         )
     };
     let noun = if resp.total == 1 {
-        "decision"
+        "decision matches"
     } else {
-        "decisions"
+        "decisions match"
     };
-    writeln!(
-        out,
-        "{} {noun} match{shown} ({:.1} ms)",
-        resp.total, resp.took_ms
-    )?;
+    writeln!(out, "{} {noun}{shown} ({:.1} ms)", resp.total, resp.took_ms)?;
     for note in &resp.notes {
         writeln!(out, "note: {note}")?;
     }
@@ -349,4 +345,36 @@ pub fn bench(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(total: usize) -> String {
+        let resp = SearchResponse {
+            query: "x".into(),
+            total,
+            took_ms: 0.25,
+            offset: 0,
+            hits: Vec::new(),
+            facets: Facets::default(),
+            notes: Vec::new(),
+        };
+        let mut out = Vec::new();
+        search(&mut out, &resp, Style { bold: false }).unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn the_count_agrees_with_its_verb() {
+        assert_eq!(header(0), "0 decisions match (0.2 ms)");
+        assert_eq!(header(1), "1 decision matches (0.2 ms)");
+        assert_eq!(header(2), "2 decisions match (0.2 ms)");
+    }
 }
