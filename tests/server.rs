@@ -111,8 +111,29 @@ fn bad_parameters_are_json_400s() {
         let msg = r.json()["error"].as_str().unwrap().to_string();
         assert!(!msg.is_empty(), "{target}");
     }
-    let r = srv.get("/api/search?limit=5000");
-    assert!(r.json()["error"].as_str().unwrap().contains("1000"));
+    // The messages name the API's parameters, not the command line's flags.
+    for (target, says) in [
+        ("/api/search?limit=5000", "at most 1000 hits per page"),
+        (
+            "/api/search?limit=lots",
+            "bad parameter limit: invalid digit",
+        ),
+        ("/api/search?since=yesterday", "bad since date 'yesterday'"),
+        (
+            "/api/search?until=2024-13-01",
+            "bad until date '2024-13-01'",
+        ),
+    ] {
+        let msg = srv.get(target).json()["error"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(msg.contains(says), "{target}: {msg}");
+        assert!(
+            !msg.contains("--") && !msg.contains("Failed"),
+            "{target}: {msg}"
+        );
+    }
 }
 
 #[test]

@@ -422,7 +422,9 @@ impl Engine {
             return Err(SearchError::BadValue {
                 what: "limit".into(),
                 input: req.limit.to_string(),
-                expected: format!("at most {MAX_LIMIT} hits per page; page with --offset"),
+                expected: format!(
+                    "at most {MAX_LIMIT} hits per page; ask for later pages with an offset"
+                ),
             });
         }
         if req.offset > MAX_OFFSET {
@@ -469,13 +471,13 @@ impl Engine {
             .since
             .as_deref()
             .filter(|s| !s.is_empty())
-            .map(|s| parse_date("--since date", s))
+            .map(|s| parse_date("since date", s))
             .transpose()?;
         let until = req
             .until
             .as_deref()
             .filter(|s| !s.is_empty())
-            .map(|s| parse_date("--until date", s))
+            .map(|s| parse_date("until date", s))
             .transpose()?;
         if since.is_some() || until.is_some() {
             clauses.push((Occur::Must, compiler.date_range(since, until)?));

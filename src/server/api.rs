@@ -36,7 +36,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
         Query::<T>::try_from_uri(&parts.uri)
             .map(|Query(v)| ApiQuery(v))
-            .map_err(|e| AppError::BadRequest(e.body_text()))
+            .map_err(|e| {
+                // axum says "Failed to deserialize query string: limit: invalid
+                // digit found in string"; the parameter and the reason suffice.
+                let text = e.body_text();
+                let detail = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text);
+                AppError::BadRequest(format!("bad parameter {detail}"))
+            })
     }
 }
 
