@@ -45,6 +45,13 @@ pub struct Decision {
     /// The decision text as it was read (after cutting page furniture such as
     /// cookie banners and `Print this page`); never corrected.
     pub full_text: String,
+    /// Where `complaint` and `reasons` lie in `full_text`: byte ranges of
+    /// whole lines, each a run of consecutive items of the section (its
+    /// headings and paragraphs, markers included). Indexing turns them into
+    /// word positions, so a query naming one of these sections is matched
+    /// in the whole text (see `schema::Fields::document`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<SectionSpan>,
     /// Where the decision was read from (empty when parsed from a string).
     pub path: String,
 }
@@ -142,6 +149,21 @@ pub struct Amount {
     /// Pence, 0 when none were written.
     pub pence: u8,
     /// Byte offsets of the amount (from the `£`) in `full_text`.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A section whose place in the text is indexed (see [`Decision::spans`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Spanned {
+    Complaint,
+    Reasons,
+}
+
+/// Part of a [`Spanned`] section: `full_text[start..end]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionSpan {
+    pub section: Spanned,
     pub start: usize,
     pub end: usize,
 }

@@ -262,17 +262,23 @@ impl WordTokenStream<'_> {
         self.cursor = end;
         self.spans.clear();
         self.next_span = 0;
-        let piece = &self.text[start..end];
-        if piece.is_ascii() {
-            ascii_words(piece.as_bytes(), start, self.spans);
-        } else {
-            for (i, w) in piece.split_word_bound_indices() {
-                if w.chars().any(char::is_alphanumeric) {
-                    self.spans.push((start + i, start + i + w.len()));
-                }
+        piece_words(self.text, start, end, self.spans);
+        true
+    }
+}
+
+/// The byte ranges of the words of `text[start..end]`, a piece without
+/// ASCII white space, appended to `out`.
+fn piece_words(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let piece = &text[start..end];
+    if piece.is_ascii() {
+        ascii_words(piece.as_bytes(), start, out);
+    } else {
+        for (i, w) in piece.split_word_bound_indices() {
+            if w.chars().any(char::is_alphanumeric) {
+                out.push((start + i, start + i + w.len()));
             }
         }
-        true
     }
 }
 
@@ -629,6 +635,50 @@ pub fn stemmed() -> TextAnalyzer {
     CachedStemmer::over(WordTokenizer::default()).into()
 }
 
+/// The word positions, as [`exact`] numbers the words of `text`, of the
+/// words lying within each byte range of `ranges`: first position to end
+/// (exclusive), empty when no word lies there. The words are cut as
+/// [`exact`] cuts them, without being normalised (a test compares the two).
+pub fn word_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<std::ops::Range<u32>> {
+    let last = ranges.iter().map(|&(_, end)| end).max().unwrap_or(0);
+    // The first byte of every word up to the last range's end, in order:
+    // a word's position is its index here.
+    let mut starts: Vec<usize> = Vec::with_capacity(last / 6);
+    let mut spans = Vec::new();
+    let bytes = text.as_bytes();
+    let mut cursor = 0;
+    while cursor < bytes.len() && cursor < last {
+        while cursor < bytes.len() && bytes[cursor].is_ascii_whitespace() {
+            cursor += 1;
+        }
+        let end = bytes[cursor..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(bytes.len(), |p| cursor + p);
+        if cursor < end {
+            spans.clear();
+            piece_words(text, cursor, end, &mut spans);
+            starts.extend(
+                spans
+                    .iter()
+                    .filter(|(from, to)| to - from <= MAX_TOKEN_BYTES)
+                    .map(|&(from, _)| from),
+            );
+        }
+        cursor = end;
+    }
+    let position_at = |byte: usize| -> u32 {
+        u32::try_from(starts.partition_point(|&from| from < byte)).unwrap_or(u32::MAX)
+    };
+    ranges
+        .iter()
+        .map(|&(start, end)| {
+            let first = position_at(start);
+            first..position_at(end).max(first)
+        })
+        .collect()
+}
+
 /// Registers the analyzers on `index` under [`EXACT`], [`EXACT_PAIRS`] and
 /// [`STEMMED`]. These are the indexing forms: each text's exact field and
 /// its stemmed twin share one cutting into words (see `Words`); they give
@@ -667,6 +717,57 @@ pub fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Word> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// [`word_ranges`] by the analyzer itself: positions of the words
+    /// [`exact`] emits whose first byte lies in each range.
+    fn word_ranges_by_analyzer(text: &str, ranges: &[(usize, usize)]) -> Vec<std::ops::Range<u32>> {
+        let mut analyzer = exact();
+        let mut stream = analyzer.token_stream(text);
+        let mut words: Vec<(usize, u32)> = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            words.push((t.offset_from, t.position as u32));
+        }
+        let at = |byte: usize| words.partition_point(|&(from, _)| from < byte) as u32;
+        ranges
+            .iter()
+            .map(|&(a, b)| at(a)..at(b).max(at(a)))
+            .collect()
+    }
+
+    #[test]
+    fn word_ranges_number_words_as_the_analyzer_does() {
+        let long = "x".repeat(MAX_TOKEN_BYTES + 1);
+        let text = format!("The  Council’s {long} café,\nno. 12: ok — end");
+        let mut ranges = vec![(0, text.len()), (4, 5), (5, 14), (text.len(), text.len())];
+        for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            ranges.push((i, text.len()));
+            ranges.push((0, i));
+        }
+        assert_eq!(
+            word_ranges(&text, &ranges),
+            word_ranges_by_analyzer(&text, &ranges)
+        );
+        assert_eq!(
+            word_ranges(&text, &[(0, 3)]),
+            vec![std::ops::Range { start: 0, end: 1 }]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn word_ranges_agree_with_the_analyzer(
+            text in "[a-zA-Z0-9 .,’'\néü£-]{0,120}",
+            cuts in proptest::collection::vec((0usize..130, 0usize..130), 0..6),
+        ) {
+            let ranges: Vec<(usize, usize)> = cuts
+                .into_iter()
+                .map(|(a, b)| (a.min(b), a.max(b)))
+                .filter(|&(a, b)| b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b))
+                .collect();
+            prop_assert_eq!(word_ranges(&text, &ranges), word_ranges_by_analyzer(&text, &ranges));
+        }
+    }
 
     /// (text, position) of every token `analyzer` emits.
     fn positioned(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize)> {

@@ -305,3 +305,151 @@ fn every_hit_shows_the_fields_of_its_decision() {
         assert_eq!(shown("decision_date"), date, "{path}");
     }
 }
+
+/// Every decision of the test corpus (bundled plus `tests/fixtures/bad`),
+/// parsed.
+fn test_decisions() -> Vec<ombudsearch::decision::Decision> {
+    let dirs = [
+        common::repo().join("corpus"),
+        common::repo().join("tests/fixtures/bad"),
+    ];
+    dirs.iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
+        .filter_map(|entry| {
+            let path = entry.unwrap().path();
+            let text = ombudsearch::corpus::decode(std::fs::read(&path).unwrap(), u64::MAX).ok()?;
+            ombudsearch::parse::parse(&text, "x").ok()
+        })
+        .collect()
+}
+
+/// Two-word phrases across the edges of the sections' spans (the last word
+/// inside and the first after, the last before and the first inside) where
+/// one word is common, so the index holds them as one pair term: a pair
+/// starting inside a span but ending outside must not match there.
+fn phrases_across_span_edges() -> Vec<String> {
+    use ombudsearch::tokenizer;
+    let mut out = Vec::new();
+    for d in test_decisions() {
+        let words = tokenizer::words(&mut tokenizer::exact(), &d.full_text);
+        for s in &d.spans {
+            let first = words.iter().position(|w| w.start >= s.start);
+            let after = words.iter().position(|w| w.start >= s.end);
+            for edge in [first, after].into_iter().flatten().filter(|&i| i > 0) {
+                let (a, b) = (&words[edge - 1].text, &words[edge].text);
+                if tokenizer::is_common(a) || tokenizer::is_common(b) {
+                    out.push(format!("{a} {b}"));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Decisions of the test corpus where `phrase` lies, word after word, within
+/// one span of `section` (the parser's byte ranges of the section), found by
+/// scanning every file with the query tokenizer (no index involved).
+fn brute_force_section_count(section: ombudsearch::decision::Spanned, phrase: &str) -> u64 {
+    use ombudsearch::tokenizer;
+    let want: Vec<String> = tokenizer::words(&mut tokenizer::exact(), phrase)
+        .into_iter()
+        .map(|w| w.text)
+        .collect();
+    let mut n = 0;
+    for d in test_decisions() {
+        let words = tokenizer::words(&mut tokenizer::exact(), &d.full_text);
+        let found = d.spans.iter().filter(|s| s.section == section).any(|s| {
+            let inside: Vec<&str> = words
+                .iter()
+                .filter(|w| w.start >= s.start && w.start < s.end)
+                .map(|w| w.text.as_str())
+                .collect();
+            inside.windows(want.len()).any(|w| w == want.as_slice())
+        });
+        if found {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// `complaint` and `reasons` have no exact fields of their own: their
+/// phrases are matched in the whole text within the sections' spans. Named
+/// in a query, a section finds exactly what a scan of its spans finds, and
+/// never more than the whole text.
+#[test]
+fn phrases_in_a_named_section_match_what_a_scan_of_its_spans_finds() {
+    use ombudsearch::decision::Spanned;
+    let mut outside = 0;
+    let mut inside = 0;
+    for phrase in [
+        // Words and phrases of reasons, of the complaint, and of sections
+        // that are neither (summary, role and powers, final decision).
+        "fault",
+        "the council",
+        "of the",
+        "Council",
+        "ICO is better placed",
+        "we do not start or continue an investigation",
+        "Local Government and Social Care Ombudsman",
+        "maladministration",
+        "complains",
+        "Mr X complains",
+        "the Council did not",
+        "I have completed my investigation",
+        "apology",
+        "we will not investigate",
+        "within three months of the final decision",
+        "time and trouble",
+        "Investigator's decision on behalf of the Ombudsman",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .chain(phrases_across_span_edges())
+    {
+        let phrase = phrase.as_str();
+        let whole = total(&search(&[&format!("\"{phrase}\""), "--limit", "0"]));
+        for (section, name) in [
+            (Spanned::Complaint, "complaint"),
+            (Spanned::Reasons, "reasons"),
+        ] {
+            let expected = brute_force_section_count(section, phrase);
+            let v = search(&[&format!("{name}:\"{phrase}\""), "--limit", "50"]);
+            assert_eq!(total(&v), expected, "{name}:\"{phrase}\"");
+            assert!(expected <= whole, "{name}:\"{phrase}\"");
+            inside += u64::from(expected > 0);
+            outside += u64::from(expected < whole);
+        }
+    }
+    // The phrases tell the sections from the whole text.
+    assert!(inside > 10 && outside > 10, "{inside} {outside}");
+}
+
+/// A sloppy phrase named in a section matches near its place there, and
+/// never where the whole text's sloppy phrase does not.
+#[test]
+fn sloppy_phrases_in_a_named_section_stay_within_the_whole_texts() {
+    for (phrase, slop) in [
+        ("council fault", 3),
+        ("complaint investigate", 5),
+        ("Mr complains", 2),
+    ] {
+        let whole = search(&[&format!("\"{phrase}\"~{slop}"), "--limit", "1000"]);
+        for name in ["complaint", "reasons"] {
+            let v = search(&[&format!("{name}:\"{phrase}\"~{slop}"), "--limit", "1000"]);
+            let within = refs(&whole);
+            assert!(total(&v) <= total(&whole), "{name}: {phrase}");
+            assert!(
+                refs(&v).iter().all(|r| within.contains(r)),
+                "{name}: {phrase}"
+            );
+        }
+    }
+    // "Mr X complains", two words apart, opens the complaint section.
+    let v = search(&["complaint:\"Mr complains\"~2", "--limit", "0"]);
+    assert!(total(&v) > 5, "{v}");
+    let exact = search(&["complaint:\"Mr complains\"", "--limit", "0"]);
+    assert_eq!(total(&exact), 0, "{exact}");
+}

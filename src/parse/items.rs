@@ -24,6 +24,8 @@ pub struct Item {
     pub marked: bool,
     /// Index of the first source line, relative to the lines given.
     pub line: usize,
+    /// Index of the last source line (continuation lines joined in).
+    pub last_line: usize,
 }
 
 /// Turns lines into items (see the module rules).
@@ -52,12 +54,14 @@ pub fn items<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Item> {
             Some(last) if open && indented && !marked && !pending_marker => {
                 last.text.push(' ');
                 last.text.push_str(body);
+                last.last_line = i;
             }
             _ => {
                 out.push(Item {
                     text: body.to_string(),
                     marked: marked || pending_marker,
                     line: i,
+                    last_line: i,
                 });
                 // Only list items and indented paragraphs wrap; a bare
                 // line at the margin (a heading) never takes continuations.

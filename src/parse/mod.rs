@@ -107,9 +107,30 @@ pub fn parse(text: &str, path: &str) -> Result<Decision, ParseError> {
         headings: sections.headings,
         citations: crate::citation::extract(&full_text),
         amounts: amount::find_amounts(&full_text),
+        spans: spans(&sections.spans, body, &lines),
         full_text,
         path: path.to_string(),
     })
+}
+
+/// Byte ranges of runs of body items: from the start of a run's first line
+/// to the end of its last.
+fn spans(
+    runs: &[(crate::decision::Spanned, std::ops::Range<usize>)],
+    body: &[Item],
+    lines: &[page::Line<'_>],
+) -> Vec<crate::decision::SectionSpan> {
+    runs.iter()
+        .filter_map(|(section, items)| {
+            let first = lines.get(body.get(items.start)?.line)?;
+            let last = lines.get(body.get(items.end.checked_sub(1)?)?.last_line)?;
+            Some(crate::decision::SectionSpan {
+                section: *section,
+                start: first.start,
+                end: last.start + last.text.len(),
+            })
+        })
+        .collect()
 }
 
 /// What the header part of the items gave.

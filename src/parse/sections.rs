@@ -6,6 +6,8 @@
 
 use super::header;
 use super::items::Item;
+use crate::decision::Spanned;
+use std::ops::Range;
 
 /// What a canonical heading stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,12 +91,56 @@ pub struct Sections {
     pub reasons: Option<String>,
     pub final_decision: Option<String>,
     pub decided_by: Option<String>,
+    /// The items of `complaint` and `reasons`, as runs of consecutive
+    /// indices into the body items given to [`assemble`].
+    pub spans: Vec<(Spanned, Range<usize>)>,
 }
 
-/// One heading (or the untitled preamble) with its body items.
-struct Section<'a> {
-    heading: Option<(&'a str, Kind)>,
-    body: Vec<&'a str>,
+/// One heading (or the untitled preamble) with its body items: indices into
+/// the body items.
+struct Section {
+    heading: Option<(usize, Kind)>,
+    body: Vec<usize>,
+}
+
+/// The items of one section field, in order: their texts are joined into
+/// the field, their indices give its [`Sections::spans`].
+#[derive(Default)]
+struct Field<'a> {
+    texts: Vec<&'a str>,
+    items: Vec<usize>,
+}
+
+impl<'a> Field<'a> {
+    fn push(&mut self, items: &'a [Item], i: usize) {
+        self.texts.push(items[i].text.as_str());
+        self.items.push(i);
+    }
+
+    fn extend(&mut self, items: &'a [Item], indices: &[usize]) {
+        for &i in indices {
+            self.push(items, i);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Runs of consecutive item indices.
+    fn runs(&self, section: Spanned, out: &mut Vec<(Spanned, Range<usize>)>) {
+        let mut i = 0;
+        while i < self.items.len() {
+            let start = self.items[i];
+            let mut end = start + 1;
+            i += 1;
+            while i < self.items.len() && self.items[i] == end {
+                end += 1;
+                i += 1;
+            }
+            out.push((section, start..end));
+        }
+    }
 }
 
 /// Splits the body items into sections and fills the fields.
@@ -121,49 +167,51 @@ pub fn assemble(body: &[Item], summary_form: bool) -> Sections {
         decided_by: choose_closing(&closing).map(str::to_string),
         ..Sections::default()
     };
-    let mut complaint: Vec<&str> = Vec::new();
-    let mut role: Vec<&str> = Vec::new();
-    let mut reasons: Vec<&str> = Vec::new();
-    let mut final_decision: Vec<&str> = Vec::new();
+    let mut complaint = Field::default();
+    let mut role = Field::default();
+    let mut reasons = Field::default();
+    let mut final_decision = Field::default();
     let mut seen_role = false;
     for section in &sections {
         let Some((heading, kind)) = section.heading else {
-            reasons.extend(&section.body);
+            reasons.extend(body, &section.body);
             continue;
         };
-        out.headings.push(heading.to_string());
+        out.headings.push(body[heading].text.clone());
         match kind {
             Kind::Complaint if !summary_form => {
                 if !complaint.is_empty() {
-                    complaint.push(heading);
+                    complaint.push(body, heading);
                 }
-                complaint.extend(&section.body);
+                complaint.extend(body, &section.body);
             }
             Kind::Investigated if !seen_role => {
-                complaint.push(heading);
-                complaint.extend(&section.body);
+                complaint.push(body, heading);
+                complaint.extend(body, &section.body);
             }
             Kind::RoleAndPowers => {
                 seen_role = true;
-                role.extend(&section.body);
+                role.extend(body, &section.body);
             }
-            Kind::FinalDecision => final_decision.extend(&section.body),
+            Kind::FinalDecision => final_decision.extend(body, &section.body),
             _ => {
-                reasons.push(heading);
-                reasons.extend(&section.body);
+                reasons.push(body, heading);
+                reasons.extend(body, &section.body);
             }
         }
     }
-    out.complaint = join(&complaint);
-    out.role_and_powers = join(&role);
-    out.reasons = join(&reasons);
-    out.final_decision = join(&final_decision);
+    complaint.runs(Spanned::Complaint, &mut out.spans);
+    reasons.runs(Spanned::Reasons, &mut out.spans);
+    out.complaint = join(&complaint.texts);
+    out.role_and_powers = join(&role.texts);
+    out.reasons = join(&reasons.texts);
+    out.final_decision = join(&final_decision.texts);
     out
 }
 
 /// Groups items under headings. A run of three or more headings with no
 /// text between them is a table of contents and is skipped.
-fn split(items: &[Item]) -> Vec<Section<'_>> {
+fn split(items: &[Item]) -> Vec<Section> {
     let kinds: Vec<Option<Kind>> = items.iter().map(item_heading).collect();
     let mut sections = vec![Section {
         heading: None,
@@ -178,12 +226,12 @@ fn split(items: &[Item]) -> Vec<Section<'_>> {
         }
         match kinds[i] {
             Some(kind) => sections.push(Section {
-                heading: Some((items[i].text.as_str(), kind)),
+                heading: Some((i, kind)),
                 body: Vec::new(),
             }),
             None => {
                 if let Some(last) = sections.last_mut() {
-                    last.body.push(items[i].text.as_str());
+                    last.body.push(i);
                 }
             }
         }

@@ -145,6 +145,7 @@ fn fields(d: &Decision) -> Decision {
         path: String::new(),
         citations: Vec::new(),
         amounts: Vec::new(),
+        spans: Vec::new(),
         ..d.clone()
     }
 }
@@ -694,4 +695,59 @@ fn perf_probe() {
     let t = std::time::Instant::now();
     let d = parse(&format!("X (23 018 551)\n{big}"), "p");
     eprintln!("headings: {:?} ok={}", t.elapsed(), d.is_ok());
+}
+
+// Section spans ---------------------------------------------------------------
+
+/// The words of `text` as the exact tokenizer cuts them.
+fn words(text: &str) -> Vec<String> {
+    let mut analyzer = crate::tokenizer::exact();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// The words of a section's spans, without what the items leave out: list
+/// markers and `Back to top` lines.
+fn span_words(d: &Decision, section: crate::decision::Spanned) -> Vec<String> {
+    let mut out = Vec::new();
+    for span in d.spans.iter().filter(|s| s.section == section) {
+        for line in d.full_text[span.start..span.end].lines() {
+            let text = line.trim();
+            if text.eq_ignore_ascii_case("back to top") {
+                continue;
+            }
+            let body = items::strip_marker(text).unwrap_or(text);
+            out.extend(words(body));
+        }
+    }
+    out
+}
+
+#[test]
+fn section_spans_hold_exactly_the_words_of_their_sections() {
+    use crate::decision::Spanned;
+    for (name, text) in ALL {
+        let d = ok(text);
+        for (section, field) in [
+            (Spanned::Complaint, &d.complaint),
+            (Spanned::Reasons, &d.reasons),
+        ] {
+            let expected = field.as_deref().map(words).unwrap_or_default();
+            assert_eq!(span_words(&d, section), expected, "{name} {section:?}");
+        }
+        for span in &d.spans {
+            assert!(
+                span.start < span.end && span.end <= d.full_text.len(),
+                "{name}"
+            );
+        }
+        assert!(
+            d.reasons.is_none() || d.spans.iter().any(|s| s.section == Spanned::Reasons),
+            "{name}"
+        );
+    }
 }

@@ -15,6 +15,7 @@
 use super::SearchError;
 use super::filter::{self, CategoryMatch, Vocabularies, Vocabulary};
 use super::snippet::Pattern;
+use super::span::SpanPhrase;
 use super::syntax::Node;
 use crate::schema::{Fields, TextField};
 use crate::tokenizer;
@@ -381,7 +382,30 @@ impl<'a> Compiler<'a> {
             .iter()
             .map(|(f, b)| {
                 let words = lookup_terms(&tokens, slop, f.pairs);
-                let q: Q = if let [(_, only)] = words.as_slice() {
+                let q: Q = if let Some(section) = f.span {
+                    let within: Q = Box::new(SpanPhrase::new(
+                        self.fields,
+                        &words,
+                        slop,
+                        section,
+                        f.stemmed,
+                    ));
+                    if slop > 0 && words.len() > 1 {
+                        // The whole text's sloppy phrase must match too (see
+                        // `span`): a section never matches where it does not.
+                        let terms: Vec<(usize, Term)> = words
+                            .iter()
+                            .map(|(i, t)| (*i, Term::from_field_text(f.exact, t)))
+                            .collect();
+                        let whole = PhraseQuery::new_with_offset_and_slop(terms, slop);
+                        Box::new(BooleanQuery::new(vec![
+                            (Occur::Must, within),
+                            (Occur::Must, filter(Box::new(whole))),
+                        ]))
+                    } else {
+                        within
+                    }
+                } else if let [(_, only)] = words.as_slice() {
                     term_query(f.exact, only, IndexRecordOption::WithFreqs)
                 } else {
                     let terms: Vec<(usize, Term)> = words

@@ -29,6 +29,7 @@ pub mod filter;
 pub mod page;
 pub mod snapshot;
 pub mod snippet;
+pub mod span;
 mod split;
 pub mod syntax;
 
