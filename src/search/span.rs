@@ -13,7 +13,7 @@
 //! phrase scorer, which would do the lining up, is not public.)
 //!
 //! A sloppy phrase (`reasons:"a b"~3`) matches where each word lies within
-//! the slop of its place relative to the first word; the compiler adds the
+//! the slop of its place relative to the first word's; the compiler adds the
 //! whole text's sloppy phrase as a filter, so here too the section never
 //! matches where the whole text does not.
 //!
@@ -38,8 +38,8 @@ use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer,
-    Weight,
+    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EmptyWeight, EnableScoring, Explanation,
+    Query, Scorer, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
@@ -114,6 +114,9 @@ impl Bm25StatisticsProvider for SectionStatistics<'_> {
 
 impl Query for SpanPhrase {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        if self.terms.is_empty() {
+            return Ok(Box::new(EmptyWeight));
+        }
         let bm25 = match scoring {
             EnableScoring::Enabled {
                 statistics_provider,
@@ -294,45 +297,30 @@ impl SpanScorer {
             return 0;
         }
         self.ranges.sort_by_key(|r| r.start);
-        let Some((first, rest)) = self.terms.split_first_mut() else {
+        // The phrase's first word leads (the terms are in the order of their
+        // lists' lengths): a sloppy phrase is measured from it.
+        let Some(lead) = (0..self.terms.len()).min_by_key(|&i| self.terms[i].offset) else {
             return 0;
         };
-        starts(first, &self.ranges, &mut self.left);
-        if self.slop == 0 {
-            for t in rest {
-                if self.left.is_empty() {
-                    return 0;
-                }
-                starts(t, &self.ranges, &mut self.right);
-                let right = &self.right;
-                let mut j = 0;
-                self.left.retain(|&p| {
-                    while j < right.len() && right[j] < p {
-                        j += 1;
-                    }
-                    j < right.len() && right[j] == p
-                });
+        starts(&mut self.terms[lead], &self.ranges, &mut self.left);
+        let slop = self.slop;
+        for i in (0..self.terms.len()).filter(|&i| i != lead) {
+            if self.left.is_empty() {
+                return 0;
             }
-            self.left.len() as u32
-        } else {
-            // Sloppy: each term within the slop of its place relative to the
-            // leading term's occurrence.
-            let slop = self.slop;
-            for t in rest {
-                if self.left.is_empty() {
-                    return 0;
+            starts(&mut self.terms[i], &self.ranges, &mut self.right);
+            let right = &self.right;
+            // Keep the starts this term agrees with: the same start, or,
+            // with a slop, one within the slop of it.
+            let mut j = 0;
+            self.left.retain(|&p| {
+                while j < right.len() && right[j].saturating_add(slop) < p {
+                    j += 1;
                 }
-                starts(t, &self.ranges, &mut self.right);
-                let right = &self.right;
-                self.left.retain(|&p| {
-                    let from = right.partition_point(|&q| q.saturating_add(slop) < p);
-                    right
-                        .get(from)
-                        .is_some_and(|&q| q <= p.saturating_add(slop))
-                });
-            }
-            self.left.len() as u32
+                right.get(j).is_some_and(|&q| q <= p.saturating_add(slop))
+            });
         }
+        self.left.len() as u32
     }
 }
 
