@@ -375,3 +375,20 @@ pub fn civil_date(value: DateTime) -> Option<jiff::civil::Date> {
         .ok()
         .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_values_round_trip() {
+        for section in [Spanned::Complaint, Spanned::Reasons] {
+            for words in [0..0, 0..1, 7..300, 0x7fff_fffe..0x7fff_ffff, 5..u32::MAX] {
+                assert_eq!(
+                    span_of(span_value(section, words.clone())),
+                    (section, words)
+                );
+            }
+        }
+    }
+}

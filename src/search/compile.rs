@@ -5,6 +5,8 @@
 //! - A quoted phrase matches exactly (modulo case and apostrophes) in the
 //!   exact fields, with positions; a one-word phrase is an exact term.
 //! - A word that the tokenizer splits (`low-priority`, `24A(6)`) is a phrase.
+//! - A phrase naming `complaint` or `reasons`, which have no exact fields,
+//!   is the whole text's phrase within the section (see [`super::span`]).
 //! - Without a field, text is searched in the whole decision, and again in
 //!   the summary and the final decision with a boost: BM25 scores add, so a
 //!   decision whose summary says it ranks above one that only mentions it.
