@@ -24,11 +24,11 @@ pub enum IndexError {
     #[error("no index in {0}: build one with `ombudsearch index --corpus DIR --index {0}`")]
     NotFound(PathBuf),
     #[error(
-        "the index in {0} was built by another version of ombudsearch: rebuild it with `ombudsearch index --index {0}`"
+        "the index in {0} was built by another version of ombudsearch: rebuild it with `ombudsearch index --corpus DIR --index {0}`"
     )]
     Outdated(PathBuf),
     #[error(
-        "the index in {path} cannot be read ({reason}): rebuild it with `ombudsearch index --index {path}`"
+        "the index in {path} cannot be read ({reason}): rebuild it with `ombudsearch index --corpus DIR --index {path}`"
     )]
     Damaged { path: PathBuf, reason: String },
     #[error("another ombudsearch process is writing the index in {0}; wait for it to finish")]

@@ -30,6 +30,15 @@ impl RunInfo {
         serde_json::from_str(metas.payload.as_deref()?).ok()
     }
 
+    /// The payload recorded in the `meta.json` of the index in `dir`, read
+    /// without tantivy, so also for an index of another version (whose
+    /// `meta.json` tantivy may refuse): where to rebuild it from.
+    pub fn recorded_in(dir: &Path) -> Option<RunInfo> {
+        let bytes = std::fs::read(dir.join("meta.json")).ok()?;
+        let meta: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        serde_json::from_str(meta.get("payload")?.as_str()?).ok()
+    }
+
     pub fn to_payload(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }

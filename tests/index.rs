@@ -195,9 +195,15 @@ fn index_with_meta(meta: &[u8]) -> (tempfile::TempDir, std::path::PathBuf, std::
 }
 
 /// The `meta.json` of an index of format 4, whose store was compressed with
-/// zstd: this build has no zstd, and tantivy refuses the whole file.
-fn format_4_meta() -> Vec<u8> {
-    std::fs::read(common::repo().join("tests/fixtures/old_index/meta.json")).unwrap()
+/// zstd (this build has no zstd, and tantivy refuses the whole file), its
+/// last commit recording that it was built from `corpus`.
+fn format_4_meta(corpus: &std::path::Path) -> Vec<u8> {
+    let fixture = common::repo().join("tests/fixtures/old_index/meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture).unwrap()).unwrap();
+    let payload = serde_json::json!({ "corpus": corpus, "complete": true });
+    meta["payload"] = serde_json::Value::String(payload.to_string());
+    serde_json::to_vec(&meta).unwrap()
 }
 
 fn search_in(index: &std::path::Path, corpus: &std::path::Path) -> std::process::Output {
@@ -213,38 +219,56 @@ fn search_in(index: &std::path::Path, corpus: &std::path::Path) -> std::process:
 
 #[test]
 fn an_index_of_an_older_version_is_rebuilt_by_the_first_search() {
-    let (_dir, corpus, index) = index_with_meta(&format_4_meta());
-    let out = search_in(&index, &corpus);
+    let (dir, corpus, index) = index_with_meta(b"");
+    std::fs::write(index.join("meta.json"), format_4_meta(&corpus)).unwrap();
+    // Another folder of decisions where the search looks by default: the
+    // index is rebuilt from the folder it was built from, not from this one.
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let seed = std::fs::read_dir(&corpus).unwrap().next().unwrap().unwrap();
+    std::fs::copy(seed.path(), other.join("one.txt")).unwrap();
+    let out = search_in(&index, &other);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("An index of another version"), "{err}");
+    assert!(
+        err.contains(&format!("building it from {}", corpus.display())),
+        "{err}"
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["total"].as_u64().unwrap() > 0, "{v}");
+    assert_eq!(v["total"].as_u64(), Some(3), "{v}");
     // Rebuilt in place, the folder's own files kept.
     assert_eq!(
         std::fs::read_to_string(index.join("README.md")).unwrap(),
         "kept"
     );
-    assert!(search_in(&index, &corpus).status.success());
+    assert!(search_in(&index, &other).status.success());
 }
 
 #[test]
 fn an_index_of_an_older_version_is_named_when_it_cannot_be_rebuilt() {
-    let (dir, _corpus, index) = index_with_meta(&format_4_meta());
-    let out = search_in(&index, &dir.path().join("no-corpus"));
+    let (dir, corpus, index) = index_with_meta(b"");
+    // Built from a folder that is gone: not rebuilt from another one.
+    let gone = dir.path().join("gone");
+    std::fs::write(index.join("meta.json"), format_4_meta(&gone)).unwrap();
+    let out = search_in(&index, &corpus);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("built by another version of ombudsearch"),
         "{err}"
     );
-    assert!(err.contains("ombudsearch index --index"), "{err}");
+    assert!(
+        err.contains("ombudsearch index --corpus DIR --index"),
+        "{err}"
+    );
     assert!(!err.contains("corrupt"), "{err}");
 }
 
 #[test]
 fn index_replaces_an_index_of_an_older_version_and_says_so() {
-    let (_dir, corpus, index) = index_with_meta(&format_4_meta());
+    let (_dir, corpus, index) = index_with_meta(b"");
+    std::fs::write(index.join("meta.json"), format_4_meta(&corpus)).unwrap();
     let out = common::succeed(
         bin()
             .args(["index", "--corpus"])
@@ -268,7 +292,10 @@ fn a_damaged_index_is_named_and_index_rebuilds_it() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{err}");
         assert!(err.contains("cannot be read"), "{err}");
-        assert!(err.contains("ombudsearch index --index"), "{err}");
+        assert!(
+            err.contains("ombudsearch index --corpus DIR --index"),
+            "{err}"
+        );
 
         let out = common::succeed(
             bin()

@@ -3,6 +3,7 @@
 use super::{Status, request, stdout};
 use crate::cli::SearchArgs;
 use crate::index::IndexError;
+use crate::manifest::RunInfo;
 use crate::render::{self, Format};
 use crate::search::{Engine, SearchError};
 use crate::{corpus, index};
@@ -18,9 +19,10 @@ pub(super) enum Lifetime {
 }
 
 /// Opens the index in `dir`; when there is none yet, or it was built by
-/// another version of ombudsearch, and `corpus` is a folder, builds it first
-/// (so a fresh clone's first search, and the first after an upgrade, just
-/// work).
+/// another version of ombudsearch, builds it first (so a fresh clone's first
+/// search, and the first after an upgrade, just work): a new index from
+/// `corpus`, an index of another version from the folder it was built from
+/// (its `meta.json` records it), never from another one.
 pub(super) fn open_or_build(
     dir: &Path,
     corpus_dir: &Path,
@@ -30,23 +32,26 @@ pub(super) fn open_or_build(
         Lifetime::OneShot => Engine::open_snapshot(dir),
         Lifetime::Serving => Engine::open(dir),
     };
-    let why = if !index::exists(dir) {
-        "No index"
+    let (why, from) = if !index::exists(dir) {
+        ("No index", corpus_dir.to_path_buf())
     } else {
         match open() {
-            Err(SearchError::Index(IndexError::Outdated(_))) => "An index of another version",
+            Err(SearchError::Index(IndexError::Outdated(_))) => (
+                "An index of another version",
+                RunInfo::recorded_in(dir).map_or_else(|| corpus_dir.to_path_buf(), |r| r.corpus),
+            ),
             other => return Ok(other?),
         }
     };
-    if !corpus_dir.is_dir() {
+    if !from.is_dir() {
         return Ok(open()?);
     }
     eprintln!(
         "{why} in {}: building it from {} (once)…",
         dir.display(),
-        corpus_dir.display()
+        from.display()
     );
-    super::index::build(corpus_dir, dir, 256, corpus::DEFAULT_MAX_FILE_BYTES >> 20)?;
+    super::index::build(&from, dir, 256, corpus::DEFAULT_MAX_FILE_BYTES >> 20)?;
     Ok(open()?)
 }
 
