@@ -5,11 +5,11 @@
 //! whose schema differs from [`Fields::new`] was built by another version of
 //! ombudsearch: it is never misread, the user is told to rebuild it.
 //!
-//! The version is read from `meta.json` before tantivy opens the index
-//! ([`recorded`]): tantivy refuses the whole file when it names a setting
-//! this build lacks (indexes of format 7 and before name zstd, which is no
-//! longer compiled in), and that index must still be recognised as another
-//! version, to be rebuilt, not reported as corrupt.
+//! When tantivy cannot open an index, its `meta.json` is read directly
+//! ([`recorded`]) to say why: tantivy refuses the whole file when it names
+//! a setting this build lacks (indexes of format 7 and before name zstd,
+//! which is no longer compiled in), and that index must still be recognised
+//! as another version, to be rebuilt, not reported as corrupt.
 
 use crate::schema::{FORMAT_VERSION, Fields};
 use crate::tokenizer;
@@ -24,9 +24,14 @@ pub enum IndexError {
     #[error("no index in {0}: build one with `ombudsearch index --corpus DIR --index {0}`")]
     NotFound(PathBuf),
     #[error(
-        "the index in {0} was built by another version of ombudsearch: rebuild it with `ombudsearch index --corpus DIR --index {0}`"
+        "the index in {path} was built by another version of ombudsearch: rebuild it with `ombudsearch index --corpus DIR --index {path}`"
     )]
-    Outdated(PathBuf),
+    Outdated {
+        path: PathBuf,
+        /// The payload of its last commit (`manifest::RunInfo`): the
+        /// folder it was built from.
+        payload: Option<String>,
+    },
     #[error(
         "the index in {path} cannot be read ({reason}): rebuild it with `ombudsearch index --corpus DIR --index {path}`"
     )]
@@ -52,16 +57,25 @@ pub fn exists(dir: &Path) -> bool {
 pub enum Recorded {
     /// Built by this version ([`FORMAT_VERSION`]).
     Current,
-    /// Built by another version: `format_N` with another N, or (before
-    /// format 2) none.
-    Other(Option<u32>),
+    /// Built by another version (`format_N` with another N, or before
+    /// format 2 none), with the payload of its last commit.
+    Other { payload: Option<String> },
     /// Not an index's `meta.json`: not JSON, or no schema in it.
     Damaged(String),
 }
 
+/// Why the index in `dir` was built by another version of ombudsearch:
+/// the error for it, with its last commit's payload.
+fn outdated(dir: &Path, payload: Option<String>) -> IndexError {
+    IndexError::Outdated {
+        path: dir.to_path_buf(),
+        payload,
+    }
+}
+
 /// Reads the format version recorded in the `meta.json` of `dir` (the name
 /// of the schema's `format_N` field, see [`FORMAT_VERSION`]), without
-/// asking tantivy, which would refuse settings this build lacks.
+/// asking tantivy, which refuses settings this build lacks.
 pub fn recorded(dir: &Path) -> Result<Recorded, IndexError> {
     let path = dir.join("meta.json");
     let bytes = std::fs::read(&path).map_err(|source| IndexError::Io { path, source })?;
@@ -76,9 +90,28 @@ pub fn recorded(dir: &Path) -> Result<Recorded, IndexError> {
         .iter()
         .filter_map(|field| field.get("name")?.as_str()?.strip_prefix("format_"))
         .find_map(|n| n.parse::<u32>().ok());
-    Ok(match format {
-        Some(FORMAT_VERSION) => Recorded::Current,
-        other => Recorded::Other(other),
+    Ok(if format == Some(FORMAT_VERSION) {
+        Recorded::Current
+    } else {
+        let payload = meta.get("payload").and_then(|p| p.as_str());
+        Recorded::Other {
+            payload: payload.map(str::to_string),
+        }
+    })
+}
+
+/// Opens the index in `dir` with tantivy; when tantivy cannot, says why
+/// from its `meta.json` ([`recorded`]): another version's, or damaged.
+fn open_existing(dir: &Path) -> Result<Index, IndexError> {
+    Index::open_in_dir(dir).or_else(|e| {
+        Err(match recorded(dir)? {
+            Recorded::Current => e.into(),
+            Recorded::Other { payload } => outdated(dir, payload),
+            Recorded::Damaged(reason) => IndexError::Damaged {
+                path: dir.to_path_buf(),
+                reason,
+            },
+        })
     })
 }
 
@@ -87,20 +120,11 @@ pub fn open(dir: &Path) -> Result<(Index, Fields), IndexError> {
     if !exists(dir) {
         return Err(IndexError::NotFound(dir.to_path_buf()));
     }
-    match recorded(dir)? {
-        Recorded::Current => {}
-        Recorded::Other(_) => return Err(IndexError::Outdated(dir.to_path_buf())),
-        Recorded::Damaged(reason) => {
-            return Err(IndexError::Damaged {
-                path: dir.to_path_buf(),
-                reason,
-            });
-        }
-    }
-    let index = Index::open_in_dir(dir)?;
+    let index = open_existing(dir)?;
     let fields = Fields::new();
     if index.schema() != fields.schema {
-        return Err(IndexError::Outdated(dir.to_path_buf()));
+        let payload = index.load_metas().ok().and_then(|m| m.payload);
+        return Err(outdated(dir, payload));
     }
     tokenizer::register(&index);
     Ok((index, fields))
@@ -128,16 +152,14 @@ pub fn open_for_rebuild(dir: &Path) -> Result<Writable, IndexError> {
     let fields = Fields::new();
     let mut replaced = None;
     if exists(dir) {
-        replaced = match recorded(dir)? {
-            Recorded::Current => {
-                let old = Index::open_in_dir(dir)?;
-                (old.schema() != fields.schema)
-                    .then(|| "the index was built by another version of ombudsearch".to_string())
+        let other = "the index was built by another version of ombudsearch";
+        replaced = match open_existing(dir) {
+            Ok(old) => (old.schema() != fields.schema).then(|| other.to_string()),
+            Err(IndexError::Outdated { .. }) => Some(other.to_string()),
+            Err(IndexError::Damaged { reason, .. }) => {
+                Some(format!("the index could not be read ({reason})"))
             }
-            Recorded::Other(_) => {
-                Some("the index was built by another version of ombudsearch".to_string())
-            }
-            Recorded::Damaged(reason) => Some(format!("the index could not be read ({reason})")),
+            Err(e) => return Err(e),
         };
         if replaced.is_some() {
             remove_index_files(dir).map_err(io)?;
@@ -222,10 +244,16 @@ mod tests {
         assert_eq!(recorded(dir.path()).unwrap(), Recorded::Current);
 
         let format_4 = include_str!("../tests/fixtures/old_index/meta.json");
-        assert_eq!(recorded_of(format_4), Recorded::Other(Some(4)));
+        let payload = r#"{"corpus":"/work/main/corpus","complete":true}"#;
+        assert_eq!(
+            recorded_of(format_4),
+            Recorded::Other {
+                payload: Some(payload.into())
+            }
+        );
         assert_eq!(
             recorded_of(r#"{"schema": [{"name": "text"}]}"#),
-            Recorded::Other(None)
+            Recorded::Other { payload: None }
         );
         for damaged in ["", "{", "[]", r#"{"schema": 3}"#] {
             assert!(

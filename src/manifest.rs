@@ -26,17 +26,12 @@ pub struct RunInfo {
 impl RunInfo {
     /// The payload of the index's last commit, if it has one of ours.
     pub fn load(index: &Index) -> Option<RunInfo> {
-        let metas = index.load_metas().ok()?;
-        serde_json::from_str(metas.payload.as_deref()?).ok()
+        RunInfo::from_payload(&index.load_metas().ok()?.payload?)
     }
 
-    /// The payload recorded in the `meta.json` of the index in `dir`, read
-    /// without tantivy, so also for an index of another version (whose
-    /// `meta.json` tantivy may refuse): where to rebuild it from.
-    pub fn recorded_in(dir: &Path) -> Option<RunInfo> {
-        let bytes = std::fs::read(dir.join("meta.json")).ok()?;
-        let meta: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-        serde_json::from_str(meta.get("payload")?.as_str()?).ok()
+    /// A commit payload read back, if it is one of ours.
+    pub fn from_payload(payload: &str) -> Option<RunInfo> {
+        serde_json::from_str(payload).ok()
     }
 
     pub fn to_payload(&self) -> String {

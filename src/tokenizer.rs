@@ -246,25 +246,32 @@ fn take_last_words(text: &str, into: &mut Words) -> bool {
 impl WordTokenStream<'_> {
     /// Loads the word spans of the next piece; false at the end of the text.
     fn next_piece(&mut self) -> bool {
-        let bytes = self.text.as_bytes();
-        let mut start = self.cursor;
-        while start < bytes.len() && bytes[start].is_ascii_whitespace() {
-            start += 1;
-        }
-        if start >= bytes.len() {
-            self.cursor = start;
+        let Some((start, end)) = piece_after(self.text, self.cursor) else {
+            self.cursor = self.text.len();
             return false;
-        }
-        let end = bytes[start..]
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .map_or(bytes.len(), |p| start + p);
+        };
         self.cursor = end;
         self.spans.clear();
         self.next_span = 0;
         piece_words(self.text, start, end, self.spans);
         true
     }
+}
+
+/// The first piece of `text` from byte `cursor` on: a run of bytes without
+/// ASCII white space, as `(start, end)`; `None` at the end of the text.
+fn piece_after(text: &str, cursor: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let start = cursor
+        + bytes
+            .get(cursor..)?
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())?;
+    let end = bytes[start..]
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .map_or(bytes.len(), |p| start + p);
+    Some((start, end))
 }
 
 /// The byte ranges of the words of `text[start..end]`, a piece without
@@ -645,26 +652,16 @@ pub fn word_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<std::ops::Range
     // a word's position is its index here.
     let mut starts: Vec<usize> = Vec::with_capacity(last / 6);
     let mut spans = Vec::new();
-    let bytes = text.as_bytes();
     let mut cursor = 0;
-    while cursor < bytes.len() && cursor < last {
-        while cursor < bytes.len() && bytes[cursor].is_ascii_whitespace() {
-            cursor += 1;
-        }
-        let end = bytes[cursor..]
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .map_or(bytes.len(), |p| cursor + p);
-        if cursor < end {
-            spans.clear();
-            piece_words(text, cursor, end, &mut spans);
-            starts.extend(
-                spans
-                    .iter()
-                    .filter(|(from, to)| to - from <= MAX_TOKEN_BYTES)
-                    .map(|&(from, _)| from),
-            );
-        }
+    while let Some((start, end)) = piece_after(text, cursor).filter(|&(start, _)| start < last) {
+        spans.clear();
+        piece_words(text, start, end, &mut spans);
+        starts.extend(
+            spans
+                .iter()
+                .filter(|(from, to)| to - from <= MAX_TOKEN_BYTES)
+                .map(|&(from, _)| from),
+        );
         cursor = end;
     }
     let position_at = |byte: usize| -> u32 {

@@ -3,6 +3,7 @@
 
 mod common;
 use common::{bin, env, run};
+use std::path::{Path, PathBuf};
 
 #[test]
 fn summary_names_every_rejected_file_and_indexes_the_rest() {
@@ -181,23 +182,38 @@ fn show_prints_the_parsed_fields() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// An index folder holding `meta` as its `meta.json`, beside a copy of the
-/// bundled corpus.
-fn index_with_meta(meta: &[u8]) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+/// An index folder whose `meta.json` is `meta(corpus)`, beside `corpus`, a
+/// copy of the bundled corpus.
+fn index_with_meta(meta: impl FnOnce(&Path) -> Vec<u8>) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     common::copy_dir(&common::repo().join("corpus"), &corpus);
     let index = dir.path().join("index");
     std::fs::create_dir_all(&index).unwrap();
-    std::fs::write(index.join("meta.json"), meta).unwrap();
+    std::fs::write(index.join("meta.json"), meta(&corpus)).unwrap();
     std::fs::write(index.join("README.md"), "kept").unwrap();
     (dir, corpus, index)
+}
+
+/// Runs `ombudsearch index` over `corpus` into `index`, checks that its
+/// summary says `says`, and that the index then answers a search.
+fn index_rebuilds(corpus: &Path, index: &Path, says: &str) {
+    let out = common::succeed(
+        bin()
+            .args(["index", "--corpus"])
+            .arg(corpus)
+            .arg("--index")
+            .arg(index),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(says), "{err}");
+    assert!(search_in(index, corpus).status.success());
 }
 
 /// The `meta.json` of an index of format 4, whose store was compressed with
 /// zstd (this build has no zstd, and tantivy refuses the whole file), its
 /// last commit recording that it was built from `corpus`.
-fn format_4_meta(corpus: &std::path::Path) -> Vec<u8> {
+fn format_4_meta(corpus: &Path) -> Vec<u8> {
     let fixture = common::repo().join("tests/fixtures/old_index/meta.json");
     let mut meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(fixture).unwrap()).unwrap();
@@ -206,7 +222,7 @@ fn format_4_meta(corpus: &std::path::Path) -> Vec<u8> {
     serde_json::to_vec(&meta).unwrap()
 }
 
-fn search_in(index: &std::path::Path, corpus: &std::path::Path) -> std::process::Output {
+fn search_in(index: &Path, corpus: &Path) -> std::process::Output {
     bin()
         .args(["search", "\"ICO is better placed\"", "--format", "json"])
         .arg("--index")
@@ -219,8 +235,7 @@ fn search_in(index: &std::path::Path, corpus: &std::path::Path) -> std::process:
 
 #[test]
 fn an_index_of_an_older_version_is_rebuilt_by_the_first_search() {
-    let (dir, corpus, index) = index_with_meta(b"");
-    std::fs::write(index.join("meta.json"), format_4_meta(&corpus)).unwrap();
+    let (dir, corpus, index) = index_with_meta(format_4_meta);
     // Another folder of decisions where the search looks by default: the
     // index is rebuilt from the folder it was built from, not from this one.
     let other = dir.path().join("other");
@@ -247,10 +262,8 @@ fn an_index_of_an_older_version_is_rebuilt_by_the_first_search() {
 
 #[test]
 fn an_index_of_an_older_version_is_named_when_it_cannot_be_rebuilt() {
-    let (dir, corpus, index) = index_with_meta(b"");
     // Built from a folder that is gone: not rebuilt from another one.
-    let gone = dir.path().join("gone");
-    std::fs::write(index.join("meta.json"), format_4_meta(&gone)).unwrap();
+    let (_dir, corpus, index) = index_with_meta(|c| format_4_meta(&c.with_file_name("gone")));
     let out = search_in(&index, &corpus);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -267,27 +280,18 @@ fn an_index_of_an_older_version_is_named_when_it_cannot_be_rebuilt() {
 
 #[test]
 fn index_replaces_an_index_of_an_older_version_and_says_so() {
-    let (_dir, corpus, index) = index_with_meta(b"");
-    std::fs::write(index.join("meta.json"), format_4_meta(&corpus)).unwrap();
-    let out = common::succeed(
-        bin()
-            .args(["index", "--corpus"])
-            .arg(&corpus)
-            .arg("--index")
-            .arg(&index),
+    let (_dir, corpus, index) = index_with_meta(format_4_meta);
+    index_rebuilds(
+        &corpus,
+        &index,
+        "full rebuild: the index was built by another version",
     );
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("full rebuild: the index was built by another version"),
-        "{err}"
-    );
-    assert!(search_in(&index, &corpus).status.success());
 }
 
 #[test]
 fn a_damaged_index_is_named_and_index_rebuilds_it() {
     for meta in [&b"{\"index_settings\": "[..], b"{}", b"\0\0\0"] {
-        let (_dir, corpus, index) = index_with_meta(meta);
+        let (_dir, corpus, index) = index_with_meta(|_| meta.to_vec());
         let out = search_in(&index, &corpus);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{err}");
@@ -296,19 +300,6 @@ fn a_damaged_index_is_named_and_index_rebuilds_it() {
             err.contains("ombudsearch index --corpus DIR --index"),
             "{err}"
         );
-
-        let out = common::succeed(
-            bin()
-                .args(["index", "--corpus"])
-                .arg(&corpus)
-                .arg("--index")
-                .arg(&index),
-        );
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("full rebuild: the index could not be read"),
-            "{err}"
-        );
-        assert!(search_in(&index, &corpus).status.success());
+        index_rebuilds(&corpus, &index, "full rebuild: the index could not be read");
     }
 }

@@ -36,9 +36,12 @@ pub(super) fn open_or_build(
         ("No index", corpus_dir.to_path_buf())
     } else {
         match open() {
-            Err(SearchError::Index(IndexError::Outdated(_))) => (
+            Err(SearchError::Index(IndexError::Outdated { payload, .. })) => (
                 "An index of another version",
-                RunInfo::recorded_in(dir).map_or_else(|| corpus_dir.to_path_buf(), |r| r.corpus),
+                payload
+                    .as_deref()
+                    .and_then(RunInfo::from_payload)
+                    .map_or_else(|| corpus_dir.to_path_buf(), |r| r.corpus),
             ),
             other => return Ok(other?),
         }

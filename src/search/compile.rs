@@ -77,6 +77,19 @@ fn term_query(field: Field, text: &str, record: IndexRecordOption) -> Q {
     Box::new(TermQuery::new(Term::from_field_text(field, text), record))
 }
 
+/// The phrase of `field` looked up by `words` (terms with their offsets,
+/// see [`lookup_terms`]); one term is a term query.
+fn phrase_query(field: Field, words: &[(usize, String)], slop: u32) -> Q {
+    if let [(_, only)] = words {
+        return term_query(field, only, IndexRecordOption::WithFreqs);
+    }
+    let terms: Vec<(usize, Term)> = words
+        .iter()
+        .map(|(i, t)| (*i, Term::from_field_text(field, t)))
+        .collect();
+    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+}
+
 fn any_of(queries: Vec<Q>) -> Q {
     match queries.len() {
         0 => Box::new(EmptyQuery),
@@ -395,26 +408,16 @@ impl<'a> Compiler<'a> {
                     if slop > 0 && words.len() > 1 {
                         // The whole text's sloppy phrase must match too (see
                         // `span`): a section never matches where it does not.
-                        let terms: Vec<(usize, Term)> = words
-                            .iter()
-                            .map(|(i, t)| (*i, Term::from_field_text(f.exact, t)))
-                            .collect();
-                        let whole = PhraseQuery::new_with_offset_and_slop(terms, slop);
+                        let whole = phrase_query(f.exact, &words, slop);
                         Box::new(BooleanQuery::new(vec![
                             (Occur::Must, within),
-                            (Occur::Must, filter(Box::new(whole))),
+                            (Occur::Must, filter(whole)),
                         ]))
                     } else {
                         within
                     }
-                } else if let [(_, only)] = words.as_slice() {
-                    term_query(f.exact, only, IndexRecordOption::WithFreqs)
                 } else {
-                    let terms: Vec<(usize, Term)> = words
-                        .iter()
-                        .map(|(i, t)| (*i, Term::from_field_text(f.exact, t)))
-                        .collect();
-                    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+                    phrase_query(f.exact, &words, slop)
                 };
                 Self::boosted(q, *b)
             })
@@ -442,17 +445,13 @@ impl<'a> Compiler<'a> {
             });
         }
         let text = self.fields.text.exact;
-        let phrase: Vec<(usize, Term)> = spaced_words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (i, Term::from_field_text(text, w)))
-            .collect();
+        let phrase: Vec<(usize, String)> = spaced_words.into_iter().enumerate().collect();
         any_of(vec![
             Self::boosted(
                 term_query(self.fields.case_ref, normalised, IndexRecordOption::Basic),
                 10.0,
             ),
-            Box::new(PhraseQuery::new_with_offset_and_slop(phrase, 0)),
+            phrase_query(text, &phrase, 0),
             term_query(text, normalised, IndexRecordOption::WithFreqs),
         ])
     }
