@@ -16,6 +16,7 @@
 
 use super::SearchError;
 use super::filter::{self, CategoryMatch, Vocabularies, Vocabulary};
+use super::phrase::Phrase;
 use super::snippet::Pattern;
 use super::span::SpanPhrase;
 use super::syntax::Node;
@@ -87,6 +88,9 @@ fn phrase_query(field: Field, words: &[(usize, String)], slop: u32) -> Q {
         .iter()
         .map(|(i, t)| (*i, Term::from_field_text(field, t)))
         .collect();
+    if slop == 0 {
+        return Box::new(Phrase::new(terms));
+    }
     Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
 }
 

@@ -27,6 +27,8 @@ pub mod compile;
 pub mod facets;
 pub mod filter;
 pub mod page;
+pub mod phrase;
+pub mod positions;
 pub mod snapshot;
 pub mod snippet;
 pub mod span;

@@ -31,18 +31,18 @@
 //! section's stemmed field before reading positions made most of these
 //! slower and was dropped.
 
+use super::phrase::{Counter, PhraseScorer, explain};
+use super::positions::{Aligned, Cursor};
 use crate::decision::Spanned;
 use crate::schema::{Fields, span_of};
 use std::ops::Range;
 use tantivy::columnar::Column;
-use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EmptyWeight, EnableScoring, Explanation,
     Query, Scorer, Weight,
 };
-use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+use tantivy::schema::Field;
+use tantivy::{DocId, Score, SegmentReader, Term};
 
 /// A phrase of the whole text's exact field (terms with their offsets in
 /// the phrase and their length in words), matched within the spans of one
@@ -154,41 +154,36 @@ impl SpanPhraseWeight {
         &self,
         reader: &SegmentReader,
         boost: Score,
-    ) -> tantivy::Result<Option<SpanScorer>> {
-        let Some((_, first, _)) = self.phrase.terms.first() else {
+    ) -> tantivy::Result<Option<PhraseScorer<Place, WithinSpans>>> {
+        let terms: Vec<(Place, Term)> = self
+            .phrase
+            .terms
+            .iter()
+            .map(|(offset, term, words)| {
+                let offset = u32::try_from(*offset).unwrap_or(u32::MAX);
+                (
+                    Place {
+                        offset,
+                        words: *words,
+                    },
+                    term.clone(),
+                )
+            })
+            .collect();
+        let Some(aligned) = Aligned::open(reader, &terms)? else {
             return Ok(None);
         };
-        let index = reader.inverted_index(first.field())?;
-        let mut terms = Vec::with_capacity(self.phrase.terms.len());
-        for (offset, term, words) in &self.phrase.terms {
-            let Some(postings) =
-                index.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?
-            else {
-                return Ok(None);
-            };
-            terms.push(TermPositions {
-                postings,
-                offset: u32::try_from(*offset).unwrap_or(u32::MAX),
-                words: *words,
-            });
-        }
-        // The rarest term leads the intersection.
-        terms.sort_by_key(|t| t.postings.size_hint());
-        let mut scorer = SpanScorer {
-            terms,
+        let counter = WithinSpans {
             spans: reader.fast_fields().u64(&self.phrase.spans)?,
             section: self.phrase.section,
             slop: self.phrase.slop,
-            bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
-            norms: reader.get_fieldnorms_reader(self.phrase.norms)?,
-            doc: 0,
-            count: 0,
             ranges: Vec::new(),
             left: Vec::new(),
             right: Vec::new(),
         };
-        scorer.settle(0);
-        Ok(Some(scorer))
+        let bm25 = self.bm25.as_ref().map(|w| w.boost_by(boost));
+        let norms = reader.get_fieldnorms_reader(self.phrase.norms)?;
+        Ok(Some(PhraseScorer::new(aligned, counter, bm25, norms)))
     }
 }
 
@@ -201,89 +196,35 @@ impl Weight for SpanPhraseWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new(
+        explain(
+            self.scorer(reader, 1.0)?,
+            doc,
             "BM25 of the phrase within the section",
-            scorer.score(),
-        ))
+        )
     }
 }
 
-/// One term of the phrase: its postings, its offset in the phrase, and the
-/// words it covers from its position (a common pair: 2).
-struct TermPositions {
-    postings: SegmentPostings,
+/// Where a term lies in the phrase: its offset, and the words it covers
+/// from its position (a common pair: 2).
+#[derive(Clone, Copy)]
+struct Place {
     offset: u32,
     words: u32,
 }
 
-/// Documents where the phrase occurs within the section, with its count.
-struct SpanScorer {
-    terms: Vec<TermPositions>,
+/// A phrase's count within the spans of one section.
+struct WithinSpans {
     spans: Column<u64>,
     section: Spanned,
     slop: u32,
-    bm25: Option<Bm25Weight>,
-    norms: FieldNormReader,
-    doc: DocId,
-    /// Occurrences of the phrase within the section in `doc`.
-    count: u32,
-    /// The section's spans in `doc`, sorted.
+    /// The section's spans in the current document, sorted.
     ranges: Vec<Range<u32>>,
     left: Vec<u32>,
     right: Vec<u32>,
 }
 
-impl SpanScorer {
-    /// From `target` on, the first document holding every term; TERMINATED
-    /// when there is none.
-    fn align(&mut self, target: DocId) -> DocId {
-        let mut candidate = target;
-        'outer: loop {
-            for t in &mut self.terms {
-                let doc = if t.postings.doc() < candidate {
-                    t.postings.seek(candidate)
-                } else {
-                    t.postings.doc()
-                };
-                if doc == TERMINATED {
-                    return TERMINATED;
-                }
-                if doc > candidate {
-                    candidate = doc;
-                    continue 'outer;
-                }
-            }
-            return candidate;
-        }
-    }
-
-    /// Moves to the first document from `target` on where the phrase occurs
-    /// within the section.
-    fn settle(&mut self, target: DocId) -> DocId {
-        let mut target = target;
-        loop {
-            let doc = self.align(target);
-            self.doc = doc;
-            if doc == TERMINATED {
-                return doc;
-            }
-            self.count = self.count_in(doc);
-            if self.count > 0 {
-                return doc;
-            }
-            target = doc + 1;
-        }
-    }
-
-    /// The phrase's occurrences within the section in `doc`, where every
-    /// term is.
-    fn count_in(&mut self, doc: DocId) -> u32 {
+impl Counter<Place> for WithinSpans {
+    fn count(&mut self, terms: &mut [(Cursor, Place)], doc: DocId) -> u32 {
         self.ranges.clear();
         let section = self.section;
         self.ranges.extend(
@@ -299,16 +240,20 @@ impl SpanScorer {
         self.ranges.sort_by_key(|r| r.start);
         // The phrase's first word leads (the terms are in the order of their
         // lists' lengths): a sloppy phrase is measured from it.
-        let Some(lead) = (0..self.terms.len()).min_by_key(|&i| self.terms[i].offset) else {
+        let Some(lead) = (0..terms.len()).min_by_key(|&i| terms[i].1.offset) else {
             return 0;
         };
-        starts(&mut self.terms[lead], &self.ranges, &mut self.left);
+        let (cursor, place) = &mut terms[lead];
+        starts(cursor, *place, &self.ranges, &mut self.left);
         let slop = self.slop;
-        for i in (0..self.terms.len()).filter(|&i| i != lead) {
+        for (i, (cursor, place)) in terms.iter_mut().enumerate() {
+            if i == lead {
+                continue;
+            }
             if self.left.is_empty() {
                 return 0;
             }
-            starts(&mut self.terms[i], &self.ranges, &mut self.right);
+            starts(cursor, *place, &self.ranges, &mut self.right);
             let right = &self.right;
             // Keep the starts this term agrees with: the same start, or,
             // with a slop, one within the slop of it.
@@ -324,11 +269,10 @@ impl SpanScorer {
     }
 }
 
-/// The phrase starts `t`'s positions imply (position less offset), of the
-/// positions whose words all lie within one of `ranges`, ascending.
-fn starts(t: &mut TermPositions, ranges: &[Range<u32>], out: &mut Vec<u32>) {
-    out.clear();
-    t.postings.positions(out);
+/// The phrase starts a term's positions imply (position less offset), of
+/// the positions whose words all lie within one of `ranges`, ascending.
+fn starts(cursor: &mut Cursor, place: Place, ranges: &[Range<u32>], out: &mut Vec<u32>) {
+    cursor.positions(0, out);
     let mut kept = 0;
     let mut range = 0;
     for i in 0..out.len() {
@@ -340,45 +284,12 @@ fn starts(t: &mut TermPositions, ranges: &[Range<u32>], out: &mut Vec<u32>) {
             break;
         };
         if r.start <= position
-            && position.saturating_add(t.words) <= r.end
-            && let Some(start) = position.checked_sub(t.offset)
+            && position.saturating_add(place.words) <= r.end
+            && let Some(start) = position.checked_sub(place.offset)
         {
             out[kept] = start;
             kept += 1;
         }
     }
     out.truncate(kept);
-}
-
-impl DocSet for SpanScorer {
-    fn advance(&mut self) -> DocId {
-        if self.doc == TERMINATED {
-            return TERMINATED;
-        }
-        self.settle(self.doc + 1)
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        if target <= self.doc {
-            return self.doc;
-        }
-        self.settle(target)
-    }
-
-    fn doc(&self) -> DocId {
-        self.doc
-    }
-
-    fn size_hint(&self) -> u32 {
-        self.terms.first().map_or(0, |t| t.postings.size_hint())
-    }
-}
-
-impl Scorer for SpanScorer {
-    fn score(&mut self) -> Score {
-        match &self.bm25 {
-            Some(bm25) => bm25.score(self.norms.fieldnorm_id(self.doc), self.count),
-            None => 1.0,
-        }
-    }
 }
