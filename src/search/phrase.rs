@@ -210,13 +210,21 @@ impl Counter<u32> for Exact {
 
 /// Keeps the values of `left` that are also in `right` (both ascending).
 fn keep_common(left: &mut Vec<u32>, right: &[u32]) {
-    let mut j = 0;
-    left.retain(|&p| {
-        while j < right.len() && right[j] < p {
+    let (mut i, mut j, mut kept) = (0, 0, 0);
+    while i < left.len() && j < right.len() {
+        let (l, r) = (left[i], right[j]);
+        if l <= r {
+            if l == r {
+                left[kept] = l;
+                kept += 1;
+                j += 1;
+            }
+            i += 1;
+        } else {
             j += 1;
         }
-        right.get(j) == Some(&p)
-    });
+    }
+    left.truncate(kept);
 }
 
 impl<T: Copy + Send + 'static, C: Counter<T>> DocSet for PhraseScorer<T, C> {
