@@ -35,16 +35,20 @@ use bitpacking::{BitPacker, BitPacker4x};
 use tantivy::directory::{CompositeFile, OwnedBytes};
 use tantivy::index::SegmentComponent;
 use tantivy::postings::{BlockSegmentPostings, Postings, SegmentPostings};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, SegmentReader, TERMINATED, Term};
 
 /// Documents in a block of a posting list (tantivy's, fixed by its format).
 const COMPRESSION_BLOCK_SIZE: usize = 128;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, SegmentReader, TERMINATED, Term};
 
 /// A phrase's terms are walked (not skipped through) in a segment when its
 /// rarest term's documents, times this, reach every other term's: then the
 /// rarest term's documents land in most blocks (of 128) of the others, and
-/// a skipping cursor would decode those blocks too.
+/// a skipping cursor would decode those blocks too. Measured at 100,000
+/// decisions against 16 (4 interleaved rounds): phrases in 484–9,612
+/// decisions, which walk at 128 and skip at 16, answered 15–20% faster
+/// walking; a one-shot search, whose first touch of each page of the lists
+/// costs a fault, about 0.1–0.3 ms slower (3.72 → 4.09 ms, 200 runs).
 pub const WALK_RATIO: u32 = 128;
 
 /// A term's documents in one segment, in order, with each one's positions.
@@ -64,8 +68,8 @@ impl Cursor {
         }
     }
 
-    /// The first document from `target` on (`TERMINATED` past the last).
-    /// `target` is at least the current document.
+    /// The first document from `target` on (`TERMINATED` past the last);
+    /// the current one if it is already there.
     #[inline]
     pub fn seek(&mut self, target: DocId) -> DocId {
         match self {
@@ -458,12 +462,17 @@ mod tests {
                 text.push_str(&"x ".repeat(filler as usize));
                 text.push_str("b ");
             }
+            // `c` in exactly two full blocks of documents: no last, partial
+            // block.
+            if i < 256 {
+                text.push_str("c c ");
+            }
             writer.add_document(doc!(body => text))?;
         }
         writer.commit()?;
         let searcher = index.reader()?.searcher();
         let reader = searcher.segment_reader(0);
-        for word in ["a", "b"] {
+        for word in ["a", "b", "c"] {
             let term = Term::from_field_text(body, word);
             for step in [1, 2, 3, 50, 300] {
                 let open = |reader| Aligned::open(reader, &[(0, term.clone())]);

@@ -3,14 +3,15 @@
 //! of their own (see [`crate::schema`]).
 //!
 //! A [`SpanPhrase`] reads the whole text's exact field: its terms (words,
-//! or common pairs of two words) are intersected document by document, and
-//! in a document that holds them all, each term's positions are kept only
-//! where all its words lie within one of the section's spans (read from the
-//! `section_span` fast field). An exact phrase then matches where the kept
-//! positions line up word after word, so a phrase matches in a section
-//! exactly where it matches in the whole text with all its words inside the
-//! section: `reasons:"x"` never matches where `"x"` does not. (tantivy's
-//! phrase scorer, which would do the lining up, is not public.)
+//! or common pairs of two words) are intersected document by document
+//! ([`super::positions::Aligned`]), and in a document that holds them all,
+//! each term's positions are kept only where all its words lie within one
+//! of the section's spans (read from the `section_span` fast field). An
+//! exact phrase then matches where the kept positions line up word after
+//! word, so a phrase matches in a section exactly where it matches in the
+//! whole text with all its words inside the section: `reasons:"x"` never
+//! matches where `"x"` does not. The counting is this module's
+//! (`WithinSpans`); the scorer is [`super::phrase`]'s.
 //!
 //! A sloppy phrase (`reasons:"a b"~3`) matches where each word lies within
 //! the slop of its place relative to the first word's; the compiler adds the
