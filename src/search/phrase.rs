@@ -15,8 +15,10 @@
 use super::positions::{Aligned, Cursor};
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{
-    Bm25Weight, EmptyScorer, EmptyWeight, EnableScoring, Explanation, Query, Scorer, Weight,
+    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EmptyWeight, EnableScoring, Explanation,
+    Query, Scorer, Weight,
 };
+use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 /// An exact phrase: its terms (words, or a field's common pairs) with their
@@ -37,19 +39,10 @@ impl Query for Phrase {
         if self.terms.is_empty() {
             return Ok(Box::new(EmptyWeight));
         }
-        let bm25 = match scoring {
-            EnableScoring::Enabled {
-                statistics_provider,
-                ..
-            } => {
-                let terms: Vec<Term> = self.terms.iter().map(|(_, t)| t.clone()).collect();
-                Some(Bm25Weight::for_terms(statistics_provider, &terms)?)
-            }
-            EnableScoring::Disabled { .. } => None,
-        };
+        let terms: Vec<Term> = self.terms.iter().map(|(_, t)| t.clone()).collect();
         Ok(Box::new(PhraseWeight {
             phrase: self.clone(),
-            bm25,
+            bm25: bm25(&scoring, &terms, None)?,
         }))
     }
 
@@ -57,6 +50,55 @@ impl Query for Phrase {
         for (_, term) in &self.terms {
             visitor(term, true);
         }
+    }
+}
+
+/// The BM25 weight of a phrase of `terms`, as tantivy's phrase query
+/// computes it (the idf of all its terms), or `None` with scoring off.
+/// With `lengths`, documents' lengths are that field's (its average for
+/// the normalisation) rather than the terms' field's.
+pub fn bm25(
+    scoring: &EnableScoring<'_>,
+    terms: &[Term],
+    lengths: Option<Field>,
+) -> tantivy::Result<Option<Bm25Weight>> {
+    let EnableScoring::Enabled {
+        statistics_provider,
+        ..
+    } = scoring
+    else {
+        return Ok(None);
+    };
+    let weight = match lengths {
+        Some(field) => {
+            let statistics = LengthsOf {
+                inner: *statistics_provider,
+                field,
+            };
+            Bm25Weight::for_terms(&statistics, terms)?
+        }
+        None => Bm25Weight::for_terms(*statistics_provider, terms)?,
+    };
+    Ok(Some(weight))
+}
+
+/// Term statistics, with the average length of another field.
+struct LengthsOf<'a> {
+    inner: &'a dyn Bm25StatisticsProvider,
+    field: Field,
+}
+
+impl Bm25StatisticsProvider for LengthsOf<'_> {
+    fn total_num_tokens(&self, _field: Field) -> tantivy::Result<u64> {
+        self.inner.total_num_tokens(self.field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.inner.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.inner.doc_freq(term)
     }
 }
 

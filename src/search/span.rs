@@ -32,15 +32,14 @@
 //! section's stemmed field before reading positions made most of these
 //! slower and was dropped.
 
-use super::phrase::{Counter, PhraseScorer, explain};
+use super::phrase::{Counter, PhraseScorer, bm25, explain};
 use super::positions::{Aligned, Cursor};
 use crate::decision::Spanned;
 use crate::schema::{Fields, span_of};
 use std::ops::Range;
 use tantivy::columnar::Column;
 use tantivy::query::{
-    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EmptyWeight, EnableScoring, Explanation,
-    Query, Scorer, Weight,
+    Bm25Weight, EmptyScorer, EmptyWeight, EnableScoring, Explanation, Query, Scorer, Weight,
 };
 use tantivy::schema::Field;
 use tantivy::{DocId, Score, SegmentReader, Term};
@@ -93,48 +92,15 @@ impl SpanPhrase {
     }
 }
 
-/// The whole text's term statistics, with the section's average length.
-struct SectionStatistics<'a> {
-    inner: &'a dyn Bm25StatisticsProvider,
-    norms: Field,
-}
-
-impl Bm25StatisticsProvider for SectionStatistics<'_> {
-    fn total_num_tokens(&self, _field: Field) -> tantivy::Result<u64> {
-        self.inner.total_num_tokens(self.norms)
-    }
-
-    fn total_num_docs(&self) -> tantivy::Result<u64> {
-        self.inner.total_num_docs()
-    }
-
-    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        self.inner.doc_freq(term)
-    }
-}
-
 impl Query for SpanPhrase {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         if self.terms.is_empty() {
             return Ok(Box::new(EmptyWeight));
         }
-        let bm25 = match scoring {
-            EnableScoring::Enabled {
-                statistics_provider,
-                ..
-            } => {
-                let terms: Vec<Term> = self.terms.iter().map(|(_, t, _)| t.clone()).collect();
-                let statistics = SectionStatistics {
-                    inner: statistics_provider,
-                    norms: self.norms,
-                };
-                Some(Bm25Weight::for_terms(&statistics, &terms)?)
-            }
-            EnableScoring::Disabled { .. } => None,
-        };
+        let terms: Vec<Term> = self.terms.iter().map(|(_, t, _)| t.clone()).collect();
         Ok(Box::new(SpanPhraseWeight {
             phrase: self.clone(),
-            bm25,
+            bm25: bm25(&scoring, &terms, Some(self.norms))?,
         }))
     }
 
