@@ -79,7 +79,8 @@ fn term_query(field: Field, text: &str, record: IndexRecordOption) -> Q {
 }
 
 /// The phrase of `field` looked up by `words` (terms with their offsets,
-/// see [`lookup_terms`]); one term is a term query.
+/// see [`lookup_terms`]); one term is a term query, an exact phrase a
+/// [`Phrase`], a sloppy one tantivy's phrase query.
 fn phrase_query(field: Field, words: &[(usize, String)], slop: u32) -> Q {
     if let [(_, only)] = words {
         return term_query(field, only, IndexRecordOption::WithFreqs);
