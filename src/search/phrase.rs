@@ -406,9 +406,13 @@ mod tests {
                 .enumerate()
                 .map(|(i, w)| (i, Term::from_field_text(body, w)))
                 .collect();
-            let ours = hits(&searcher, &Phrase::new(terms.clone()))?;
+            let query = Phrase::new(terms.clone());
+            let ours = hits(&searcher, &query)?;
             let theirs = hits(&searcher, &PhraseQuery::new_with_offset(terms.clone()))?;
             assert_eq!(ours, theirs, "{phrase:?}");
+            if let Some((address, score)) = ours.first() {
+                assert_eq!(query.explain(&searcher, *address)?.value(), *score);
+            }
             // Which cursors ran, segment by segment.
             let shifted: Vec<(u32, Term)> = terms.into_iter().map(|(_, t)| (0, t)).collect();
             for reader in searcher.segment_readers() {
