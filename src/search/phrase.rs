@@ -11,6 +11,11 @@
 //!
 //! Sloppy phrases stay tantivy's (the compiler builds them), as their
 //! matching allows reordered words in ways this one does not.
+//!
+//! The weight and scorer serve every kind of phrase ([`PhraseKind`]): this
+//! exact one, and a phrase within a section's spans ([`super::span`]), which
+//! differ only in where their terms lie, how they count themselves in a
+//! document, and whose lengths normalise their scores.
 
 use super::positions::{Aligned, Cursor};
 use tantivy::fieldnorm::FieldNormReader;
@@ -21,29 +26,47 @@ use tantivy::query::{
 use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-/// An exact phrase: its terms (words, or a field's common pairs) with their
-/// offsets in it, all of one field indexed with positions.
+/// An exact phrase: its terms (words, or a field's common pairs), all of
+/// one field indexed with positions, each with the shift that brings its
+/// positions to the phrase's last word's (so that none goes below 0).
 #[derive(Debug, Clone)]
 pub struct Phrase {
-    terms: Vec<(usize, Term)>,
+    terms: Vec<(u32, Term)>,
 }
 
 impl Phrase {
+    /// The phrase of `terms` at their offsets in it.
     pub fn new(terms: Vec<(usize, Term)>) -> Phrase {
-        Phrase { terms }
+        let last = terms.iter().map(|(offset, _)| *offset).max().unwrap_or(0);
+        Phrase {
+            terms: terms
+                .into_iter()
+                .map(|(offset, term)| (u32::try_from(last - offset).unwrap_or(u32::MAX), term))
+                .collect(),
+        }
+    }
+}
+
+impl PhraseKind for Phrase {
+    type Place = u32;
+    type Counter = Exact;
+
+    fn terms(&self) -> &[(u32, Term)] {
+        &self.terms
+    }
+
+    fn lengths(&self) -> Option<Field> {
+        self.terms.first().map(|(_, term)| term.field())
+    }
+
+    fn counter(&self, _reader: &SegmentReader) -> tantivy::Result<Exact> {
+        Ok(Exact::default())
     }
 }
 
 impl Query for Phrase {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        if self.terms.is_empty() {
-            return Ok(Box::new(EmptyWeight));
-        }
-        let terms: Vec<Term> = self.terms.iter().map(|(_, t)| t.clone()).collect();
-        Ok(Box::new(PhraseWeight {
-            phrase: self.clone(),
-            bm25: bm25(&scoring, &terms, None)?,
-        }))
+        PhraseWeight::boxed(self, &scoring)
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -53,36 +76,80 @@ impl Query for Phrase {
     }
 }
 
-/// The BM25 weight of a phrase of `terms`, as tantivy's phrase query
-/// computes it (the idf of all its terms), or `None` with scoring off.
-/// With `lengths`, documents' lengths are that field's (its average for
-/// the normalisation) rather than the terms' field's.
-pub fn bm25(
-    scoring: &EnableScoring<'_>,
-    terms: &[Term],
-    lengths: Option<Field>,
-) -> tantivy::Result<Option<Bm25Weight>> {
-    let EnableScoring::Enabled {
-        statistics_provider,
-        ..
-    } = scoring
-    else {
-        return Ok(None);
-    };
-    let weight = match lengths {
-        Some(field) => {
-            let statistics = LengthsOf {
-                inner: *statistics_provider,
-                field,
-            };
-            Bm25Weight::for_terms(&statistics, terms)?
-        }
-        None => Bm25Weight::for_terms(*statistics_provider, terms)?,
-    };
-    Ok(Some(weight))
+/// A kind of phrase query: where its terms lie in it, how it counts itself
+/// in a document, and whose lengths normalise its score. [`PhraseWeight`]
+/// and [`PhraseScorer`] serve every kind.
+pub trait PhraseKind: Clone + Send + Sync + 'static {
+    /// What the counter knows of a term's place in the phrase.
+    type Place: Copy + Send + 'static;
+    type Counter: Counter<Self::Place>;
+    /// The terms, each with its place.
+    fn terms(&self) -> &[(Self::Place, Term)];
+    /// The field whose norms are a document's length for the phrase
+    /// (`None` without terms).
+    fn lengths(&self) -> Option<Field>;
+    /// A counter for one segment.
+    fn counter(&self, reader: &SegmentReader) -> tantivy::Result<Self::Counter>;
 }
 
-/// Term statistics, with the average length of another field.
+/// The weight of a phrase of any kind: BM25 as tantivy's phrase query
+/// computes it (the idf of all its terms), over the lengths of
+/// [`PhraseKind::lengths`], or none with scoring off.
+pub struct PhraseWeight<K> {
+    kind: K,
+    bm25: Option<Bm25Weight>,
+}
+
+impl<K: PhraseKind> PhraseWeight<K> {
+    pub fn boxed(kind: &K, scoring: &EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let Some(field) = kind.lengths() else {
+            return Ok(Box::new(EmptyWeight));
+        };
+        let bm25 = match scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => {
+                let terms: Vec<Term> = kind.terms().iter().map(|(_, t)| t.clone()).collect();
+                let statistics = LengthsOf {
+                    inner: *statistics_provider,
+                    field,
+                };
+                Some(Bm25Weight::for_terms(&statistics, &terms)?)
+            }
+            EnableScoring::Disabled { .. } => None,
+        };
+        Ok(Box::new(PhraseWeight {
+            kind: kind.clone(),
+            bm25,
+        }))
+    }
+
+    fn phrase_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<PhraseScorer<K::Place, K::Counter>>> {
+        let Some(aligned) = Aligned::open(reader, self.kind.terms())? else {
+            return Ok(None);
+        };
+        let norms = match (&self.bm25, self.kind.lengths()) {
+            (Some(_), Some(field)) => reader.get_fieldnorms_reader(field)?,
+            _ => FieldNormReader::constant(reader.max_doc(), 1),
+        };
+        let mut scorer = PhraseScorer {
+            aligned,
+            counter: self.kind.counter(reader)?,
+            bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
+            norms,
+            count: 0,
+        };
+        scorer.settle();
+        Ok(Some(scorer))
+    }
+}
+
+/// Term statistics, with the average length of the field `field`.
 struct LengthsOf<'a> {
     inner: &'a dyn Bm25StatisticsProvider,
     field: Field,
@@ -102,43 +169,7 @@ impl Bm25StatisticsProvider for LengthsOf<'_> {
     }
 }
 
-struct PhraseWeight {
-    phrase: Phrase,
-    bm25: Option<Bm25Weight>,
-}
-
-impl PhraseWeight {
-    fn phrase_scorer(
-        &self,
-        reader: &SegmentReader,
-        boost: Score,
-    ) -> tantivy::Result<Option<PhraseScorer<u32, Exact>>> {
-        // Offsets become shifts that bring every term's positions to the
-        // phrase's last word's place, so no position goes below 0.
-        let last = self.phrase.terms.iter().map(|(o, _)| *o).max().unwrap_or(0);
-        let mut terms = Vec::with_capacity(self.phrase.terms.len());
-        for (offset, term) in &self.phrase.terms {
-            let shift = u32::try_from(last - offset).unwrap_or(u32::MAX);
-            terms.push((shift, term.clone()));
-        }
-        let Some(aligned) = Aligned::open(reader, &terms)? else {
-            return Ok(None);
-        };
-        let norms = match &self.bm25 {
-            Some(_) => reader.get_fieldnorms_reader(terms[0].1.field())?,
-            None => FieldNormReader::constant(reader.max_doc(), 1),
-        };
-        let bm25 = self.bm25.as_ref().map(|w| w.boost_by(boost));
-        Ok(Some(PhraseScorer::new(
-            aligned,
-            Exact::default(),
-            bm25,
-            norms,
-        )))
-    }
-}
-
-impl Weight for PhraseWeight {
+impl<K: PhraseKind> Weight for PhraseWeight<K> {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         Ok(match self.phrase_scorer(reader, boost)? {
             Some(s) => Box::new(s),
@@ -147,22 +178,14 @@ impl Weight for PhraseWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        explain(self.scorer(reader, 1.0)?, doc, "BM25 of the phrase")
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new("BM25 of the phrase", scorer.score()))
     }
-}
-
-/// Explains `doc`'s score by `scorer` as a whole: `label`.
-pub fn explain(
-    mut scorer: Box<dyn Scorer>,
-    doc: DocId,
-    label: &'static str,
-) -> tantivy::Result<Explanation> {
-    if scorer.seek(doc) != doc {
-        return Err(tantivy::TantivyError::InvalidArgument(format!(
-            "document {doc} does not match"
-        )));
-    }
-    Ok(Explanation::new(label, scorer.score()))
 }
 
 /// How a phrase scorer counts the phrase in a document holding all its
@@ -172,38 +195,18 @@ pub trait Counter<T>: Send + 'static {
     fn count(&mut self, terms: &mut [(Cursor, T)], doc: DocId) -> u32;
 }
 
-/// Documents where a phrase occurs, scored by BM25 of its count there.
+/// Documents where a phrase occurs (those of its aligned terms where its
+/// counter finds it), scored by BM25 of its count there.
 pub struct PhraseScorer<T, C> {
     aligned: Aligned<T>,
     counter: C,
     bm25: Option<Bm25Weight>,
     norms: FieldNormReader,
-    doc: DocId,
-    /// Occurrences of the phrase in `doc`.
+    /// Occurrences of the phrase in the current document.
     count: u32,
 }
 
 impl<T: Copy + Send + 'static, C: Counter<T>> PhraseScorer<T, C> {
-    /// On the first document where `counter` finds the phrase. Without
-    /// `bm25` (scoring off) every match scores 1.
-    pub fn new(
-        aligned: Aligned<T>,
-        counter: C,
-        bm25: Option<Bm25Weight>,
-        norms: FieldNormReader,
-    ) -> PhraseScorer<T, C> {
-        let mut scorer = PhraseScorer {
-            aligned,
-            counter,
-            bm25,
-            norms,
-            doc: 0,
-            count: 0,
-        };
-        scorer.settle();
-        scorer
-    }
-
     /// From the aligned document on, the first where the phrase occurs.
     fn settle(&mut self) -> DocId {
         let mut doc = self.aligned.doc();
@@ -214,7 +217,6 @@ impl<T: Copy + Send + 'static, C: Counter<T>> PhraseScorer<T, C> {
             }
             doc = self.aligned.seek(doc + 1);
         }
-        self.doc = doc;
         doc
     }
 }
@@ -271,23 +273,26 @@ fn keep_common(left: &mut Vec<u32>, right: &[u32]) {
 
 impl<T: Copy + Send + 'static, C: Counter<T>> DocSet for PhraseScorer<T, C> {
     fn advance(&mut self) -> DocId {
-        if self.doc == TERMINATED {
+        let doc = self.doc();
+        if doc == TERMINATED {
             return TERMINATED;
         }
-        self.aligned.seek(self.doc + 1);
+        self.aligned.seek(doc + 1);
         self.settle()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if target <= self.doc {
-            return self.doc;
+        if target <= self.doc() {
+            return self.doc();
         }
         self.aligned.seek(target);
         self.settle()
     }
 
+    /// The aligned document: the scorer only ever rests where the phrase
+    /// occurs (or at the end).
     fn doc(&self) -> DocId {
-        self.doc
+        self.aligned.doc()
     }
 
     fn size_hint(&self) -> u32 {
@@ -298,7 +303,7 @@ impl<T: Copy + Send + 'static, C: Counter<T>> DocSet for PhraseScorer<T, C> {
 impl<T: Copy + Send + 'static, C: Counter<T>> Scorer for PhraseScorer<T, C> {
     fn score(&mut self) -> Score {
         match &self.bm25 {
-            Some(bm25) => bm25.score(self.norms.fieldnorm_id(self.doc), self.count),
+            Some(bm25) => bm25.score(self.norms.fieldnorm_id(self.doc()), self.count),
             None => 1.0,
         }
     }

@@ -213,8 +213,7 @@ pub struct PositionBlocks {
     decoded: [u32; COMPRESSION_BLOCK_SIZE],
     /// The index of the block in `decoded` (`usize::MAX`: none yet).
     index: usize,
-    /// The next block in `data`, and where it starts.
-    next: usize,
+    /// Where the block after it starts in `data`.
     next_byte: usize,
 }
 
@@ -243,7 +242,6 @@ impl PositionBlocks {
             packer: BitPacker4x::new(),
             decoded: [0; COMPRESSION_BLOCK_SIZE],
             index: usize::MAX,
-            next: 0,
             next_byte: 0,
         })
     }
@@ -273,14 +271,16 @@ impl PositionBlocks {
     /// Decodes block `index` (blocks are read forward; an earlier one
     /// starts over).
     fn load(&mut self, index: usize) {
-        if index < self.next {
-            (self.next, self.next_byte) = (0, 0);
+        // The block starting at `next_byte` (0 before the first).
+        let mut next = self.index.wrapping_add(1);
+        if index < next {
+            (next, self.next_byte) = (0, 0);
         }
         let widths = self.widths.as_slice();
         let packed_bytes = |width: u8| usize::from(width) * COMPRESSION_BLOCK_SIZE / 8;
-        while self.next < index {
-            self.next_byte += widths.get(self.next).map_or(0, |&w| packed_bytes(w));
-            self.next += 1;
+        while next < index {
+            self.next_byte += widths.get(next).map_or(0, |&w| packed_bytes(w));
+            next += 1;
         }
         let data = self.data.as_slice().get(self.next_byte..).unwrap_or(&[]);
         match widths.get(index) {
@@ -310,7 +310,6 @@ impl PositionBlocks {
                 self.next_byte = self.data.len();
             }
         }
-        self.next = index + 1;
         self.index = index;
     }
 }

@@ -11,7 +11,7 @@
 //! word, so a phrase matches in a section exactly where it matches in the
 //! whole text with all its words inside the section: `reasons:"x"` never
 //! matches where `"x"` does not. The counting is this module's
-//! (`WithinSpans`); the scorer is [`super::phrase`]'s.
+//! (`WithinSpans`); the weight and scorer are [`super::phrase`]'s.
 //!
 //! A sloppy phrase (`reasons:"a b"~3`) matches where each word lies within
 //! the slop of its place relative to the first word's; the compiler adds the
@@ -32,31 +32,35 @@
 //! section's stemmed field before reading positions made most of these
 //! slower and was dropped.
 
-use super::phrase::{Counter, PhraseScorer, bm25, explain};
-use super::positions::{Aligned, Cursor};
+use super::phrase::{Counter, PhraseKind, PhraseWeight};
+use super::positions::Cursor;
 use crate::decision::Spanned;
 use crate::schema::{Fields, span_of};
 use std::ops::Range;
 use tantivy::columnar::Column;
-use tantivy::query::{
-    Bm25Weight, EmptyScorer, EmptyWeight, EnableScoring, Explanation, Query, Scorer, Weight,
-};
+use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::schema::Field;
-use tantivy::{DocId, Score, SegmentReader, Term};
+use tantivy::{DocId, SegmentReader, Term};
 
-/// A phrase of the whole text's exact field (terms with their offsets in
-/// the phrase and their length in words), matched within the spans of one
-/// section.
+/// A phrase of the whole text's exact field (terms with their places in
+/// the phrase), matched within the spans of one section.
 #[derive(Debug, Clone)]
 pub struct SpanPhrase {
-    /// `(offset, term, words)`: a common pair is two words.
-    terms: Vec<(usize, Term, u32)>,
+    terms: Vec<(Place, Term)>,
     slop: u32,
     section: Spanned,
     /// The section's stemmed field: its norms are the section's lengths.
     norms: Field,
     /// The name of the `section_span` fast field.
     spans: String,
+}
+
+/// Where a term lies in the phrase: its offset, and the words it covers
+/// from its position (a common pair: 2).
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    offset: u32,
+    words: u32,
 }
 
 impl SpanPhrase {
@@ -73,12 +77,11 @@ impl SpanPhrase {
             terms: terms
                 .iter()
                 .map(|(offset, text)| {
-                    let words = if text.contains(' ') { 2 } else { 1 };
-                    (
-                        *offset,
-                        Term::from_field_text(fields.text.exact, text),
-                        words,
-                    )
+                    let place = Place {
+                        offset: u32::try_from(*offset).unwrap_or(u32::MAX),
+                        words: if text.contains(' ') { 2 } else { 1 },
+                    };
+                    (place, Term::from_field_text(fields.text.exact, text))
                 })
                 .collect(),
             slop,
@@ -92,95 +95,44 @@ impl SpanPhrase {
     }
 }
 
+impl PhraseKind for SpanPhrase {
+    type Place = Place;
+    type Counter = WithinSpans;
+
+    fn terms(&self) -> &[(Place, Term)] {
+        &self.terms
+    }
+
+    fn lengths(&self) -> Option<Field> {
+        (!self.terms.is_empty()).then_some(self.norms)
+    }
+
+    fn counter(&self, reader: &SegmentReader) -> tantivy::Result<WithinSpans> {
+        Ok(WithinSpans {
+            spans: reader.fast_fields().u64(&self.spans)?,
+            section: self.section,
+            slop: self.slop,
+            ranges: Vec::new(),
+            left: Vec::new(),
+            right: Vec::new(),
+        })
+    }
+}
+
 impl Query for SpanPhrase {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        if self.terms.is_empty() {
-            return Ok(Box::new(EmptyWeight));
-        }
-        let terms: Vec<Term> = self.terms.iter().map(|(_, t, _)| t.clone()).collect();
-        Ok(Box::new(SpanPhraseWeight {
-            phrase: self.clone(),
-            bm25: bm25(&scoring, &terms, Some(self.norms))?,
-        }))
+        PhraseWeight::boxed(self, &scoring)
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (_, term, _) in &self.terms {
+        for (_, term) in &self.terms {
             visitor(term, true);
         }
     }
 }
 
-struct SpanPhraseWeight {
-    phrase: SpanPhrase,
-    bm25: Option<Bm25Weight>,
-}
-
-impl SpanPhraseWeight {
-    fn span_scorer(
-        &self,
-        reader: &SegmentReader,
-        boost: Score,
-    ) -> tantivy::Result<Option<PhraseScorer<Place, WithinSpans>>> {
-        let terms: Vec<(Place, Term)> = self
-            .phrase
-            .terms
-            .iter()
-            .map(|(offset, term, words)| {
-                let offset = u32::try_from(*offset).unwrap_or(u32::MAX);
-                (
-                    Place {
-                        offset,
-                        words: *words,
-                    },
-                    term.clone(),
-                )
-            })
-            .collect();
-        let Some(aligned) = Aligned::open(reader, &terms)? else {
-            return Ok(None);
-        };
-        let counter = WithinSpans {
-            spans: reader.fast_fields().u64(&self.phrase.spans)?,
-            section: self.phrase.section,
-            slop: self.phrase.slop,
-            ranges: Vec::new(),
-            left: Vec::new(),
-            right: Vec::new(),
-        };
-        let bm25 = self.bm25.as_ref().map(|w| w.boost_by(boost));
-        let norms = reader.get_fieldnorms_reader(self.phrase.norms)?;
-        Ok(Some(PhraseScorer::new(aligned, counter, bm25, norms)))
-    }
-}
-
-impl Weight for SpanPhraseWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        Ok(match self.span_scorer(reader, boost)? {
-            Some(s) => Box::new(s),
-            None => Box::new(EmptyScorer),
-        })
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        explain(
-            self.scorer(reader, 1.0)?,
-            doc,
-            "BM25 of the phrase within the section",
-        )
-    }
-}
-
-/// Where a term lies in the phrase: its offset, and the words it covers
-/// from its position (a common pair: 2).
-#[derive(Clone, Copy)]
-struct Place {
-    offset: u32,
-    words: u32,
-}
-
 /// A phrase's count within the spans of one section.
-struct WithinSpans {
+pub struct WithinSpans {
     spans: Column<u64>,
     section: Spanned,
     slop: u32,
