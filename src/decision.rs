@@ -45,11 +45,13 @@ pub struct Decision {
     /// The decision text as it was read (after cutting page furniture such as
     /// cookie banners and `Print this page`); never corrected.
     pub full_text: String,
-    /// Where `complaint` and `reasons` lie in `full_text`: byte ranges of
-    /// whole lines, each a run of consecutive items of the section (its
-    /// headings and paragraphs, markers included). Indexing turns them into
-    /// word positions, so a query naming one of these sections is matched
-    /// in the whole text (see `schema::Fields::document`).
+    /// Where the sections lie in `full_text`: byte ranges of whole lines,
+    /// each a run of consecutive items of the section (its headings and
+    /// paragraphs, markers included; the summary's is its one line, label
+    /// included). Snippets highlight what a query named in a section only
+    /// there; indexing also turns the spans of `complaint` and `reasons`
+    /// into word positions, so a phrase named in one of these sections is
+    /// matched in the whole text (see `schema::Fields::document`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spans: Vec<SectionSpan>,
     /// Where the decision was read from (empty when parsed from a string).
@@ -153,11 +155,24 @@ pub struct Amount {
     pub end: usize,
 }
 
-/// A section whose place in the text is indexed (see [`Decision::spans`]).
+/// A section whose place in the text is recorded (see [`Decision::spans`]):
+/// where snippets may highlight what a query named in it. `Complaint` and
+/// `Reasons` have no exact field of their own, so their places are also
+/// indexed as word positions, where their phrases are matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Spanned {
+    Summary,
     Complaint,
     Reasons,
+    FinalDecision,
+}
+
+impl Spanned {
+    /// Whether a phrase named in the section is matched within its word
+    /// positions in the whole text (it has no exact field of its own).
+    pub fn matched_in_text(self) -> bool {
+        matches!(self, Spanned::Complaint | Spanned::Reasons)
+    }
 }
 
 /// Part of a [`Spanned`] section: `full_text[start..end]`.

@@ -18,6 +18,9 @@
 //!   decisions, a sixth of the index (1.27× → 1.07× the corpus); at
 //!   20,000, dropping them took the build's peak memory 720 → 435 MB and
 //!   its time about 6% down (interleaved runs, medians 11.4 → 10.7 s).
+//! - `section_bytes` records where every section lies in the stored text,
+//!   in bytes, so that snippets highlight what a query named in a section
+//!   only there.
 //! - The whole decision text is stored once (`body`, stored only). `show`
 //!   re-parses it, so the section fields are not stored a second time.
 //! - Facets and filters use fast fields: `authority`, `outcome`, `category`,
@@ -35,7 +38,7 @@ use tantivy::{DateTime, TantivyDocument};
 /// files changes, so an index built by an older version is recognised and
 /// rebuilt instead of misread. The schema carries it as the name of an empty
 /// field (`format_N`), so comparing schemas compares versions too.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 
 // ---- Incremental indexing: the file behind each document. ----
 
@@ -112,6 +115,10 @@ pub struct TextField {
     /// For `complaint` and `reasons`: `exact` is the whole text's, and a
     /// phrase matches only within this section's spans (`section_span`).
     pub span: Option<Spanned>,
+    /// The section the field holds (`None`: the whole text): where, in the
+    /// stored text, snippets highlight what a query names in it
+    /// (`section_bytes`).
+    pub place: Option<Spanned>,
 }
 
 /// Handles to every field of the schema.
@@ -129,6 +136,10 @@ pub struct Fields {
     /// Where the [`Spanned`] sections lie in the whole text, in word
     /// positions: one value per span (see [`span_value`]), multi-valued.
     pub section_span: Field,
+    /// The same spans in bytes of the stored text (`body`), one value per
+    /// span (see [`span_value`]): where snippets may highlight a pattern
+    /// named in the section.
+    pub section_bytes: Field,
     /// Normalised case reference (`23018551`), for lookup.
     pub case_ref: Field,
     /// Case reference as published (`23 018 551`). Like the other values a
@@ -164,7 +175,12 @@ fn text_options(tokenizer: &str, positions: bool) -> TextOptions {
     )
 }
 
-fn add_text(builder: &mut tantivy::schema::SchemaBuilder, name: &str, pairs: bool) -> TextField {
+fn add_text(
+    builder: &mut tantivy::schema::SchemaBuilder,
+    name: &str,
+    pairs: bool,
+    place: Option<Spanned>,
+) -> TextField {
     let exact = if pairs {
         tokenizer::EXACT_PAIRS
     } else {
@@ -175,6 +191,7 @@ fn add_text(builder: &mut tantivy::schema::SchemaBuilder, name: &str, pairs: boo
         exact: builder.add_text_field(name, text_options(exact, true)),
         stemmed: add_stemmed(builder, name),
         span: None,
+        place,
     }
 }
 
@@ -195,29 +212,37 @@ fn add_spanned(
     TextField {
         stemmed: add_stemmed(builder, name),
         span: Some(section),
+        place: Some(section),
         ..text
     }
 }
 
-/// The `section_span` value of a span of `section` over the word positions
-/// `words`: the section in the top bit, the first position in the next 31,
-/// the end (exclusive) in the low 32.
-pub fn span_value(section: Spanned, words: std::ops::Range<u32>) -> u64 {
+/// The largest start [`span_value`] holds: 30 bits.
+pub const SPAN_START_MAX: u32 = (1 << 30) - 1;
+
+/// The `section_span` (or `section_bytes`) value of a span of `section`
+/// over the word positions (or bytes) `range`: the section in the top two
+/// bits, the start in the next 30 (at most [`SPAN_START_MAX`]), the end
+/// (exclusive) in the low 32.
+pub fn span_value(section: Spanned, range: std::ops::Range<u32>) -> u64 {
     let kind = match section {
         Spanned::Complaint => 0u64,
         Spanned::Reasons => 1,
+        Spanned::Summary => 2,
+        Spanned::FinalDecision => 3,
     };
-    kind << 63 | u64::from(words.start & 0x7fff_ffff) << 32 | u64::from(words.end)
+    kind << 62 | u64::from(range.start & SPAN_START_MAX) << 32 | u64::from(range.end)
 }
 
-/// The section and word positions of a `section_span` value.
+/// The section and range of a `section_span` or `section_bytes` value.
 pub fn span_of(value: u64) -> (Spanned, std::ops::Range<u32>) {
-    let section = if value >> 63 == 0 {
-        Spanned::Complaint
-    } else {
-        Spanned::Reasons
+    let section = match value >> 62 {
+        0 => Spanned::Complaint,
+        1 => Spanned::Reasons,
+        2 => Spanned::Summary,
+        _ => Spanned::FinalDecision,
     };
-    let start = (value >> 32) as u32 & 0x7fff_ffff;
+    let start = (value >> 32) as u32 & SPAN_START_MAX;
     (section, start..value as u32)
 }
 
@@ -225,13 +250,14 @@ impl Fields {
     /// Builds the schema and keeps a handle to each field.
     pub fn new() -> Fields {
         let mut b = Schema::builder();
-        let text = add_text(&mut b, "text", true);
+        let text = add_text(&mut b, "text", true, None);
         let body = b.add_text_field("body", STORED);
-        let summary = add_text(&mut b, "summary", false);
+        let summary = add_text(&mut b, "summary", false, Some(Spanned::Summary));
         let complaint = add_spanned(&mut b, "complaint", text, Spanned::Complaint);
         let reasons = add_spanned(&mut b, "reasons", text, Spanned::Reasons);
-        let final_decision = add_text(&mut b, "final", false);
+        let final_decision = add_text(&mut b, "final", false, Some(Spanned::FinalDecision));
         let section_span = b.add_u64_field("section_span", FAST);
+        let section_bytes = b.add_u64_field("section_bytes", FAST);
         let case_ref = b.add_text_field("case_ref", STRING);
         let case_ref_display = b.add_text_field("case_ref_display", FAST);
         let authority = b.add_text_field("authority", STRING | FAST);
@@ -262,6 +288,7 @@ impl Fields {
             reasons,
             final_decision,
             section_span,
+            section_bytes,
             case_ref,
             case_ref_display,
             authority,
@@ -306,14 +333,27 @@ impl Fields {
                 doc.add_text(field.stemmed, v);
             }
         }
-        let bytes: Vec<(usize, usize)> = d.spans.iter().map(|s| (s.start, s.end)).collect();
-        for (span, words) in d
+        let matched: Vec<_> = d
             .spans
+            .iter()
+            .filter(|s| s.section.matched_in_text())
+            .collect();
+        let bytes: Vec<(usize, usize)> = matched.iter().map(|s| (s.start, s.end)).collect();
+        for (span, words) in matched
             .iter()
             .zip(tokenizer::word_ranges(&d.full_text, &bytes))
         {
             if !words.is_empty() {
                 doc.add_u64(self.section_span, span_value(span.section, words));
+            }
+        }
+        for span in &d.spans {
+            // A span beyond 1 GB of text (only with `--max-file-mb` raised
+            // that far) is left out rather than wrapped.
+            if let (Ok(start @ 0..=SPAN_START_MAX), Ok(end)) =
+                (u32::try_from(span.start), u32::try_from(span.end))
+            {
+                doc.add_u64(self.section_bytes, span_value(span.section, start..end));
             }
         }
         if let Some(r) = &d.case_ref {
@@ -382,8 +422,13 @@ mod tests {
 
     #[test]
     fn span_values_round_trip() {
-        for section in [Spanned::Complaint, Spanned::Reasons] {
-            for words in [0..0, 0..1, 7..300, 0x7fff_fffe..0x7fff_ffff, 5..u32::MAX] {
+        for section in [
+            Spanned::Summary,
+            Spanned::Complaint,
+            Spanned::Reasons,
+            Spanned::FinalDecision,
+        ] {
+            for words in [0..0, 0..1, 7..300, 0x3fff_fffe..0x3fff_ffff, 5..u32::MAX] {
                 assert_eq!(
                     span_of(span_value(section, words.clone())),
                     (section, words)

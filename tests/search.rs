@@ -453,3 +453,65 @@ fn sloppy_phrases_in_a_named_section_stay_within_the_whole_texts() {
     let exact = search(&["complaint:\"Mr complains\"", "--limit", "0"]);
     assert_eq!(total(&exact), 0, "{exact}");
 }
+
+/// What a query names in a section is highlighted only in that section:
+/// a decision with "zebra crossing" in each of its four sections, each time
+/// followed by different words.
+#[test]
+fn a_phrase_named_in_a_section_is_highlighted_only_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::copy(
+        common::repo().join("tests/fixtures/sections/zebra.txt"),
+        corpus.join("zebra.txt"),
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    common::succeed(
+        common::bin()
+            .args(["index", "--corpus"])
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index),
+    );
+    // Each highlight, with what follows it in its fragment.
+    let marks = |query: &str| -> Vec<String> {
+        let out = common::succeed(
+            common::bin()
+                .args(["search", query, "--format", "json", "--index"])
+                .arg(&index),
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(total(&v), 1, "{query}");
+        let mut found = Vec::new();
+        for s in v["hits"][0]["snippets"].as_array().unwrap() {
+            let text = s["text"].as_str().unwrap();
+            for r in s["highlights"].as_array().unwrap() {
+                let (a, b) = (
+                    r[0].as_u64().unwrap() as usize,
+                    r[1].as_u64().unwrap() as usize,
+                );
+                let after: Vec<&str> = text[b..].split_whitespace().take(3).collect();
+                found.push(format!("[{}] {}", &text[a..b], after.join(" ")));
+            }
+        }
+        found
+    };
+    let library = "[zebra crossing] near the library.";
+    let school = "[zebra crossing] outside the school";
+    let station = "[zebra crossing] by the station";
+    let park = "[zebra crossing] at the park";
+    assert_eq!(marks("\"zebra crossing\""), [library, school, station]);
+    assert_eq!(marks("summary:\"zebra crossing\""), [library]);
+    assert_eq!(marks("complaint:\"zebra crossing\""), [school]);
+    assert_eq!(marks("reasons:\"zebra crossing\""), [station]);
+    assert_eq!(marks("final:\"zebra crossing\""), [park]);
+    // Unquoted words, matched on their stems, likewise.
+    assert_eq!(marks("reasons:zebra"), ["[zebra] crossing by the"]);
+    assert_eq!(marks("final:zebra"), ["[zebra] crossing at the"]);
+    assert_eq!(
+        marks("final:zebra reasons:\"zebra crossing\""),
+        [station, "[zebra] crossing at the"]
+    );
+}

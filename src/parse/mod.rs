@@ -51,10 +51,11 @@ pub use amount::find_amounts;
 pub use date::parse_date;
 pub use sections::{Kind as SectionKind, heading_kind};
 
-use crate::decision::{Category, Decision, Outcome};
+use crate::decision::{Category, Decision, Outcome, SectionSpan, Spanned};
 use header::Field;
 use items::Item;
 use jiff::civil::Date;
+use std::ops::Range;
 
 /// Why a text is not a decision.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -91,6 +92,7 @@ pub fn parse(text: &str, path: &str) -> Result<Decision, ParseError> {
     let head = read_header(&items);
     let body = items.get(head.body_start..).unwrap_or_default();
     let sections = sections::assemble(body, head.summary_form);
+    let spans = spans(&head, &sections.spans, &items, &lines);
 
     Ok(Decision {
         authority: head.authority,
@@ -107,25 +109,34 @@ pub fn parse(text: &str, path: &str) -> Result<Decision, ParseError> {
         headings: sections.headings,
         citations: crate::citation::extract(&full_text),
         amounts: amount::find_amounts(&full_text),
-        spans: spans(&sections.spans, body, &lines),
+        spans,
         full_text,
         path: path.to_string(),
     })
 }
 
-/// Byte ranges of runs of body items: from the start of a run's first line
-/// to the end of its last.
+/// Where the sections lie: the summary's item, then the `runs` of body
+/// items (indices from `head.body_start`), each as the bytes from the
+/// start of its first line to the end of its last.
 fn spans(
-    runs: &[(crate::decision::Spanned, std::ops::Range<usize>)],
-    body: &[Item],
+    head: &Head,
+    runs: &[(Spanned, Range<usize>)],
+    items: &[Item],
     lines: &[page::Line<'_>],
-) -> Vec<crate::decision::SectionSpan> {
-    runs.iter()
-        .filter_map(|(section, items)| {
-            let first = lines.get(body.get(items.start)?.line)?;
-            let last = lines.get(body.get(items.end.checked_sub(1)?)?.last_line)?;
-            Some(crate::decision::SectionSpan {
-                section: *section,
+) -> Vec<SectionSpan> {
+    let summary = head.summary_item.map(|i| (Spanned::Summary, i..i + 1));
+    let body = runs.iter().map(|(section, run)| {
+        let start = head.body_start + run.start;
+        (*section, start..head.body_start + run.end)
+    });
+    summary
+        .into_iter()
+        .chain(body)
+        .filter_map(|(section, run)| {
+            let first = lines.get(items.get(run.start)?.line)?;
+            let last = lines.get(items.get(run.end.checked_sub(1)?)?.last_line)?;
+            Some(SectionSpan {
+                section,
                 start: first.start,
                 end: last.start + last.text.len(),
             })
@@ -142,6 +153,8 @@ struct Head {
     outcome: Option<Outcome>,
     decision_date: Option<Date>,
     summary: Option<String>,
+    /// The index of the item the summary was read from.
+    summary_item: Option<usize>,
     /// No final-decision line and no `Summary:`: the description paragraph
     /// after the header fields was taken as the summary.
     summary_form: bool,
@@ -203,6 +216,7 @@ fn read_header(items: &[Item]) -> Head {
         {
             // Summary form: the description paragraph after the fields.
             head.summary = Some(desc.text.clone());
+            head.summary_item = Some(i);
             head.summary_form = true;
             i += 1;
         }
@@ -228,16 +242,19 @@ fn apply_field(head: &mut Head, field: Field) {
     }
 }
 
-/// Stores the summary: `text` when not empty, else the next item when it
-/// is a plain paragraph. Returns the index of the first item after it.
+/// Stores the summary: `text` (read from the item before `next`) when not
+/// empty, else the next item when it is a plain paragraph. Returns the
+/// index of the first item after it.
 fn take_summary(head: &mut Head, text: &str, items: &[Item], next: usize) -> usize {
     if !text.is_empty() {
         head.summary = Some(text.to_string());
+        head.summary_item = next.checked_sub(1);
         return next;
     }
     match items.get(next).filter(|it| is_plain_paragraph(it)) {
         Some(it) => {
             head.summary = Some(it.text.clone());
+            head.summary_item = Some(next);
             next + 1
         }
         None => next,

@@ -91,8 +91,8 @@ pub struct Sections {
     pub reasons: Option<String>,
     pub final_decision: Option<String>,
     pub decided_by: Option<String>,
-    /// The items of `complaint` and `reasons`, as runs of consecutive
-    /// indices into the body items given to [`assemble`].
+    /// The items of `complaint`, `reasons` and `final_decision`, as runs of
+    /// consecutive indices into the body items given to [`assemble`].
     pub spans: Vec<(Spanned, Range<usize>)>,
 }
 
@@ -202,6 +202,7 @@ pub fn assemble(body: &[Item], summary_form: bool) -> Sections {
     }
     complaint.runs(Spanned::Complaint, &mut out.spans);
     reasons.runs(Spanned::Reasons, &mut out.spans);
+    final_decision.runs(Spanned::FinalDecision, &mut out.spans);
     out.complaint = join(&complaint.texts);
     out.role_and_powers = join(&role.texts);
     out.reasons = join(&reasons.texts);

@@ -735,10 +735,20 @@ fn section_spans_hold_exactly_the_words_of_their_sections() {
         for (section, field) in [
             (Spanned::Complaint, &d.complaint),
             (Spanned::Reasons, &d.reasons),
+            (Spanned::FinalDecision, &d.final_decision),
         ] {
             let expected = field.as_deref().map(words).unwrap_or_default();
             assert_eq!(span_words(&d, section), expected, "{name} {section:?}");
         }
+        // The summary's span is its line, which may also hold its label
+        // (`Summary:`) and the final-decision line's.
+        let summary = d.summary.as_deref().map(words).unwrap_or_default();
+        let line = span_words(&d, Spanned::Summary);
+        assert_eq!(summary.is_empty(), line.is_empty(), "{name}");
+        assert!(
+            summary.is_empty() || line.windows(summary.len()).any(|w| w == summary),
+            "{name}: {line:?} {summary:?}"
+        );
         for span in &d.spans {
             assert!(
                 span.start < span.end && span.end <= d.full_text.len(),

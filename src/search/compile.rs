@@ -20,6 +20,7 @@ use super::phrase::Phrase;
 use super::snippet::Pattern;
 use super::span::SpanPhrase;
 use super::syntax::Node;
+use crate::decision::Spanned;
 use crate::schema::{Fields, TextField};
 use crate::tokenizer;
 use std::ops::Bound;
@@ -341,6 +342,15 @@ impl<'a> Compiler<'a> {
         Box::new(Sections { deciding, all })
     }
 
+    /// The section a match must lie in to be highlighted: the one the
+    /// query named, if it did.
+    fn within(sections: &[(TextField, f32)]) -> Option<Spanned> {
+        match sections {
+            [(field, _)] => field.place,
+            _ => None,
+        }
+    }
+
     fn boosted(q: Q, boost: f32) -> Q {
         if boost == 1.0 {
             q
@@ -364,7 +374,10 @@ impl<'a> Compiler<'a> {
         };
         let qs = Self::stem_queries(&sections, &stem);
         if positive {
-            self.patterns.push(Pattern::Stem(stem));
+            self.patterns.push(Pattern::Stem {
+                stem,
+                within: Self::within(&sections),
+            });
         }
         Ok(Some(Self::across_sections(qs)))
     }
@@ -431,6 +444,7 @@ impl<'a> Compiler<'a> {
             self.patterns.push(Pattern::Phrase {
                 words: tokens,
                 slop,
+                within: Self::within(sections),
             });
         }
         Ok(Some(Self::across_sections(qs)))
@@ -443,10 +457,12 @@ impl<'a> Compiler<'a> {
             self.patterns.push(Pattern::Phrase {
                 words: spaced_words.clone(),
                 slop: 0,
+                within: None,
             });
             self.patterns.push(Pattern::Phrase {
                 words: vec![normalised.to_string()],
                 slop: 0,
+                within: None,
             });
         }
         let text = self.fields.text.exact;

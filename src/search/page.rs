@@ -23,7 +23,7 @@ use tantivy::{DateTime, DocAddress, DocId, Score, Searcher, TantivyDocument};
 
 use super::snippet::Highlighter;
 use super::{Hit, SNIPPETS_PER_HIT};
-use crate::decision::Decision;
+use crate::decision::{Decision, SectionSpan};
 use crate::schema::{self, Fields};
 
 /// The columns of one segment that a hit's metadata is read from; a
@@ -35,6 +35,8 @@ struct SegmentColumns {
     outcome: Option<TextColumn>,
     path: Option<TextColumn>,
     date: Option<Column<DateTime>>,
+    /// Where the spanned sections lie in the stored text (`section_bytes`).
+    sections: Option<Column<u64>>,
 }
 
 /// A text column, with its dictionary decoded when the engine is long-lived.
@@ -139,6 +141,7 @@ impl PageColumns {
             outcome: text(fields.outcome)?,
             path: text(fields.path)?,
             date: fast.column_opt::<DateTime>(name(fields.date))?,
+            sections: fast.column_opt::<u64>(name(fields.section_bytes))?,
         };
         // Another thread may have opened it meanwhile; either copy will do.
         Ok(slot.get_or_init(|| opened))
@@ -172,10 +175,26 @@ impl PageColumns {
         let columns = self.segment(searcher, fields, addr.segment_ord)?;
         let doc = addr.doc_id;
         let snippets = match highlighter {
-            Some(h) => with_text(searcher, fields, addr, |text| {
-                h.snippets(text, SNIPPETS_PER_HIT)
-            })?
-            .unwrap_or_default(),
+            Some(h) => {
+                let sections = match &columns.sections {
+                    Some(c) if h.names_sections() => c
+                        .values_for_doc(doc)
+                        .map(|v| {
+                            let (section, bytes) = schema::span_of(v);
+                            SectionSpan {
+                                section,
+                                start: bytes.start as usize,
+                                end: bytes.end as usize,
+                            }
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                with_text(searcher, fields, addr, |text| {
+                    h.snippets(text, &sections, SNIPPETS_PER_HIT)
+                })?
+                .unwrap_or_default()
+            }
             None => Vec::new(),
         };
         Ok(Hit {

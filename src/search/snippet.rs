@@ -16,7 +16,13 @@
 //! reaches as far as the phrase may, a stem's holds the one word. Patterns
 //! without an anchor (a word starting with a non-ASCII letter) fall back to
 //! tokenizing the whole text.
+//!
+//! A pattern that the query named in `complaint` or `reasons` matched only
+//! within that section's spans, so only its occurrences there are
+//! highlighted: the caller gives the spans of the decision at hand (from
+//! the `section_bytes` fast field).
 
+use crate::decision::{SectionSpan, Spanned};
 use crate::tokenizer::{self, StemCache};
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
@@ -39,13 +45,29 @@ const WINDOW_PER_WORD: usize = 40;
 /// decision would otherwise have the whole of it tokenized.
 const ENOUGH_SPANS: usize = 9;
 
-/// What to highlight: from the positive parts of a query.
+/// What to highlight: from the positive parts of a query. `within`: the
+/// section the query named, where alone it may be highlighted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pattern {
     /// Normalised words in order, up to `slop` extra positions apart.
-    Phrase { words: Vec<String>, slop: u32 },
+    Phrase {
+        words: Vec<String>,
+        slop: u32,
+        within: Option<Spanned>,
+    },
     /// A stemmed word.
-    Stem(String),
+    Stem {
+        stem: String,
+        within: Option<Spanned>,
+    },
+}
+
+impl Pattern {
+    fn within(&self) -> Option<Spanned> {
+        match self {
+            Pattern::Phrase { within, .. } | Pattern::Stem { within, .. } => *within,
+        }
+    }
 }
 
 /// One fragment of text with byte ranges to highlight.
@@ -116,10 +138,10 @@ impl Highlighter {
         let margins = patterns
             .iter()
             .map(|p| match p {
-                Pattern::Phrase { words, slop } => {
+                Pattern::Phrase { words, slop, .. } => {
                     WINDOW_BYTES + WINDOW_PER_WORD * (words.len() + *slop as usize).min(64)
                 }
-                Pattern::Stem(_) => 0,
+                Pattern::Stem { .. } => 0,
             })
             .collect();
         let mut vocabulary: Vec<String> = Vec::new();
@@ -138,7 +160,7 @@ impl Highlighter {
                         })
                         .collect(),
                 ),
-                Pattern::Stem(_) => None,
+                Pattern::Stem { .. } => None,
             })
             .collect();
         Highlighter {
@@ -157,11 +179,21 @@ impl Highlighter {
         }
     }
 
+    /// Whether a pattern was named in a section: then [`snippets`] needs
+    /// the decision's section spans to highlight it.
+    ///
+    /// [`snippets`]: Highlighter::snippets
+    pub fn names_sections(&self) -> bool {
+        self.patterns.iter().any(|p| p.within().is_some())
+    }
+
     /// Up to `max` fragments of `text`, best first by number of distinct
     /// patterns matched, then shown in text order. With no match, the start
-    /// of the summary (or of the text) without highlights.
-    pub fn snippets(&mut self, text: &str, max: usize) -> Vec<Snippet> {
-        let spans = self.find(text);
+    /// of the summary (or of the text) without highlights. `sections`: where
+    /// the spanned sections lie in `text`; a pattern named in a section is
+    /// highlighted only there.
+    pub fn snippets(&mut self, text: &str, sections: &[SectionSpan], max: usize) -> Vec<Snippet> {
+        let spans = self.find(text, sections);
         if spans.is_empty() {
             let start = text.find("Summary:").map_or(0, |i| i + "Summary:".len());
             let end = snap_end(text, start + FRAGMENT_BYTES);
@@ -209,13 +241,13 @@ impl Highlighter {
 
     /// Every match of every pattern (or enough of them), merged where they
     /// overlap, in order.
-    fn find(&mut self, text: &str) -> Vec<Span> {
+    fn find(&mut self, text: &str, sections: &[SectionSpan]) -> Vec<Span> {
         if self.patterns.is_empty() {
             return Vec::new();
         }
         let mut spans = Vec::new();
         match self.anchors.take() {
-            None => self.find_in(text, 0, text.len(), &mut spans),
+            None => self.find_in(text, 0..text.len(), sections, &mut spans),
             Some(anchors) => {
                 let mut seen = vec![false; self.patterns.len()];
                 let margins = std::mem::take(&mut self.margins);
@@ -225,7 +257,7 @@ impl Highlighter {
                 folded.make_ascii_lowercase();
                 for (start, end) in windows(text, &folded, &anchors, &margins) {
                     let before = spans.len();
-                    self.find_in(text, start, end, &mut spans);
+                    self.find_in(text, start..end, sections, &mut spans);
                     for s in &spans[before..] {
                         seen[s.pattern] = true;
                     }
@@ -254,9 +286,18 @@ impl Highlighter {
     /// ends at word boundaries. Tokens are compared as they stream by; only
     /// a vocabulary index per token is kept, for phrases. A word is stemmed
     /// only when it starts with a stem pattern's anchor: no other word can
-    /// have that stem.
-    fn find_in(&mut self, text: &str, start: usize, end: usize, spans: &mut Vec<Span>) {
-        let window = &text[start..end];
+    /// have that stem. A match of a pattern named in a section is kept
+    /// only if it lies within one of the section's `sections`.
+    fn find_in(
+        &mut self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        sections: &[SectionSpan],
+        spans: &mut Vec<Span>,
+    ) {
+        let before = spans.len();
+        let start = range.start;
+        let window = &text[range];
         let has_phrases = !self.vocabulary.is_empty();
         self.tokens.clear();
         let mut stream = self.exact.token_stream(window);
@@ -268,7 +309,7 @@ impl Highlighter {
             }
             let mut stemmed = false;
             for (pi, (pattern, prefix)) in self.patterns.iter().zip(&self.prefixes).enumerate() {
-                let Pattern::Stem(want) = pattern else {
+                let Pattern::Stem { stem: want, .. } = pattern else {
                     continue;
                 };
                 if !t.text.starts_with(prefix.as_str()) {
@@ -295,6 +336,21 @@ impl Highlighter {
                 }
             }
         }
+        let mut kept = before;
+        for i in before..spans.len() {
+            let s = spans[i];
+            let inside = match self.patterns[s.pattern].within() {
+                None => true,
+                Some(section) => sections
+                    .iter()
+                    .any(|p| p.section == section && p.start <= s.start && s.end <= p.end),
+            };
+            if inside {
+                spans[kept] = s;
+                kept += 1;
+            }
+        }
+        spans.truncate(kept);
     }
 }
 
@@ -318,7 +374,7 @@ fn anchor(pattern: &Pattern) -> Option<String> {
             .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()))
             .map(|w| ascii_head(w))
             .max_by_key(String::len),
-        Pattern::Stem(stem) => {
+        Pattern::Stem { stem, .. } => {
             let mut head = ascii_head(stem);
             for _ in 0..2 {
                 if head.ends_with(['e', 'i', 'l', 'y']) {
@@ -528,6 +584,14 @@ mod tests {
         Pattern::Phrase {
             words: s.split(' ').map(String::from).collect(),
             slop: 0,
+            within: None,
+        }
+    }
+
+    fn stem(s: &str) -> Pattern {
+        Pattern::Stem {
+            stem: s.to_string(),
+            within: None,
         }
     }
 
@@ -539,7 +603,7 @@ mod tests {
     fn a_phrase_is_one_span() {
         let text = "Intro.\n- We will not investigate because the ICO is better placed to consider it.\nEnd";
         let mut h = Highlighter::new(vec![phrase("ico is better placed")]);
-        let s = h.snippets(text, 3);
+        let s = h.snippets(text, &[], 3);
         assert_eq!(s.len(), 1);
         assert_eq!(marked(&s[0]), ["ICO is better placed"]);
         assert!(!s[0].text.contains("\n"));
@@ -550,7 +614,7 @@ mod tests {
     fn curly_apostrophes_match_straight_queries() {
         let text = "The Ombudsman’s role and powers";
         let mut h = Highlighter::new(vec![phrase("ombudsman's role")]);
-        assert_eq!(marked(&h.snippets(text, 3)[0]), ["Ombudsman’s role"]);
+        assert_eq!(marked(&h.snippets(text, &[], 3)[0]), ["Ombudsman’s role"]);
     }
 
     #[test]
@@ -558,8 +622,8 @@ mod tests {
         let mut text = String::from("Her complaints were many.");
         text.push_str(&" filler".repeat(100));
         text.push_str(" The complaint was late.");
-        let mut h = Highlighter::new(vec![Pattern::Stem("complaint".into())]);
-        let s = h.snippets(&text, 3);
+        let mut h = Highlighter::new(vec![stem("complaint")]);
+        let s = h.snippets(&text, &[], 3);
         assert_eq!(s.len(), 2);
         assert_eq!(marked(&s[0]), ["complaints"]);
         assert_eq!(marked(&s[1]), ["complaint"]);
@@ -568,9 +632,69 @@ mod tests {
     #[test]
     fn no_match_shows_the_summary() {
         let text = "Title (23 018 551)\nSummary: We will not investigate.\nMore";
-        let s = Highlighter::new(vec![]).snippets(text, 3);
+        let s = Highlighter::new(vec![]).snippets(text, &[], 3);
         assert!(s[0].text.starts_with("We will not investigate"));
         assert!(s[0].highlights.is_empty());
+    }
+
+    #[test]
+    fn a_pattern_named_in_a_section_is_highlighted_only_within_it() {
+        let text = "Summary: a zebra crossing near the library.\n\
+                    The complaint\n- Mr X says the zebra crossing by the school is unsafe.\n\
+                    Analysis\n- The zebra crossing at the station was moved, and a zebra\n\
+                    crossing too.";
+        let span = |section, from: &str, to: &str| SectionSpan {
+            section,
+            start: text.find(from).unwrap(),
+            end: text.rfind(to).unwrap() + to.len(),
+        };
+        // The reasons end inside the last "zebra crossing".
+        let sections = [
+            span(Spanned::Complaint, "The complaint", "unsafe."),
+            span(Spanned::Reasons, "Analysis", "a zebra"),
+        ];
+        let at = |needle: &str| text.find(needle).unwrap();
+        let found = |pattern: Pattern, sections: &[SectionSpan]| -> Vec<usize> {
+            let mut h = Highlighter::new(vec![pattern]);
+            h.find(text, sections).iter().map(|s| s.start).collect()
+        };
+        let zebra_crossing = |within| Pattern::Phrase {
+            words: vec!["zebra".into(), "crossing".into()],
+            slop: 0,
+            within,
+        };
+        let zebra = |within| Pattern::Stem {
+            stem: "zebra".into(),
+            within,
+        };
+        let summary = at("zebra crossing near");
+        let school = at("zebra crossing by");
+        let station = at("zebra crossing at");
+        let straddling = at("zebra\ncrossing");
+        assert_eq!(
+            found(zebra_crossing(None), &sections),
+            [summary, school, station, straddling]
+        );
+        assert_eq!(
+            found(zebra_crossing(Some(Spanned::Complaint)), &sections),
+            [school]
+        );
+        assert_eq!(
+            found(zebra_crossing(Some(Spanned::Reasons)), &sections),
+            [station]
+        );
+        assert_eq!(
+            found(zebra(Some(Spanned::Reasons)), &sections),
+            [station, straddling]
+        );
+        // Without the decision's spans, nothing named in a section is shown.
+        assert!(found(zebra(Some(Spanned::Reasons)), &[]).is_empty());
+        let mut h = Highlighter::new(vec![zebra_crossing(Some(Spanned::Reasons))]);
+        assert!(h.names_sections());
+        let shown = h.snippets(text, &sections, 3);
+        let marks: Vec<&str> = shown.iter().flat_map(marked).collect();
+        assert_eq!(marks, ["zebra crossing"]);
+        assert!(!Highlighter::new(vec![zebra(None)]).names_sections());
     }
 
     /// Matches found through anchors and windows, and by tokenizing the
@@ -583,7 +707,8 @@ mod tests {
         let mut whole = Highlighter::new(patterns);
         whole.anchors = None;
         whole.prefixes.iter_mut().for_each(String::clear);
-        let spans = |h: &mut Highlighter| h.find(text).iter().map(|s| (s.start, s.end)).collect();
+        let spans =
+            |h: &mut Highlighter| h.find(text, &[]).iter().map(|s| (s.start, s.end)).collect();
         (spans(&mut anchored), spans(&mut whole))
     }
 
@@ -599,7 +724,7 @@ mod tests {
             let stem = tokenizer::words(&mut tokenizer::stemmed(), word)[0]
                 .text
                 .clone();
-            let (a, w) = both_ways(vec![Pattern::Stem(stem)], text);
+            let (a, w) = both_ways(vec![self::stem(&stem)], text);
             assert_eq!(a, w, "{word}");
             assert_eq!(a.len(), expect, "{word}: {a:?}");
         }
@@ -615,7 +740,7 @@ mod tests {
             "b".repeat(300)
         );
         for patterns in [
-            vec![Pattern::Stem("nois".into())],
+            vec![stem("nois")],
             vec![phrase("noise")],
             vec![phrase("then the noise")],
         ] {
@@ -660,15 +785,15 @@ mod tests {
             let text: String = picks.iter().map(|&(w, sep)| format!("{}{sep}", WORDS[w])).collect();
             let phrase_words: Vec<String> = query.iter().map(|&w| WORDS[w].replace('’', "'")).collect();
             let stem = tokenizer::words(&mut tokenizer::stemmed(), WORDS[stem_word])[0].text.clone();
-            let patterns = vec![Pattern::Phrase { words: phrase_words, slop }, Pattern::Stem(stem)];
+            let patterns = vec![Pattern::Phrase { words: phrase_words, slop, within: None }, self::stem(&stem)];
             let (anchored, whole) = both_ways(patterns, &text);
             prop_assert_eq!(anchored, whole);
         }
 
         #[test]
         fn highlights_lie_inside_text(text in "[a-c ’'\n-]{0,300}", w in "[a-c]{1,2}") {
-            let mut h = Highlighter::new(vec![phrase(&w), Pattern::Stem(w.clone())]);
-            for s in h.snippets(&text, 3) {
+            let mut h = Highlighter::new(vec![phrase(&w), stem(&w)]);
+            for s in h.snippets(&text, &[], 3) {
                 for [a, b] in &s.highlights {
                     prop_assert!(a <= b && *b <= s.text.len());
                     prop_assert!(s.text.is_char_boundary(*a) && s.text.is_char_boundary(*b));
