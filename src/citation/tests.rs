@@ -470,3 +470,48 @@ proptest! {
         let _ = section_part(&key);
     }
 }
+
+/// What [`provisions::heads`] stands in for: the regular expression it
+/// documents, as `(start, head end, digit)` of each match.
+fn heads_by_regex(text: &str) -> Vec<(usize, usize, usize)> {
+    let re = regex::Regex::new(
+        r"(?-u:\b)(?P<head>[Ss]ections?|ss?\.|s|[Ss]chedules?|[Ss]ch\.?|[Pp]aragraphs?|[Pp]aras?\.?|[Pp]arts?|[Rr]egulations?|[Rr]egs?\.?)[ \t\u{a0}]*[0-9]",
+    )
+    .unwrap();
+    re.captures_iter(text)
+        .map(|c| {
+            let (m, head) = (c.get(0).unwrap(), c.name("head").unwrap());
+            (m.start(), head.end(), m.end() - 1)
+        })
+        .collect()
+}
+
+#[test]
+fn heads_are_found_as_the_regular_expression_finds_them() {
+    let text = "under section 24A(6), sections 34B and ss.5-7, s26 (s 3 is no head), \
+                Sch. 5 para.1, Schedule\u{a0}2, paras 3, Part 3A, regs. 4, Regulation 9; \
+                crossings 5, S.5, Ss.5, sS.6, xs.7, _s8, 9s9, és10, section.11, Para.12";
+    let found: Vec<(usize, usize, usize)> = provisions::heads(text).collect();
+    assert_eq!(found, heads_by_regex(text));
+    assert!(found.len() >= 14, "{found:?}");
+}
+
+proptest! {
+    #[test]
+    fn heads_agree_with_the_regular_expression(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("s"), Just("S"), Just("ss"), Just("."), Just("section"), Just("Sections"),
+                Just("sch"), Just("Schedule"), Just("schedules"), Just("para"), Just("Paras"),
+                Just("paragraph"), Just("Part"), Just("parts"), Just("reg"), Just("Regs"),
+                Just("regulation"), Just(" "), Just("\t"), Just("\u{a0}"), Just("1"), Just("42"),
+                Just("x"), Just("_"), Just("é"), Just("-"), Just("("), Just("\n"),
+            ],
+            0..24,
+        )
+    ) {
+        let text: String = parts.concat();
+        let found: Vec<(usize, usize, usize)> = provisions::heads(&text).collect();
+        prop_assert_eq!(found, heads_by_regex(&text));
+    }
+}
