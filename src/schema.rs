@@ -133,12 +133,12 @@ pub struct Fields {
     pub complaint: TextField,
     pub reasons: TextField,
     pub final_decision: TextField,
-    /// Where the [`Spanned`] sections lie in the whole text, in word
+    /// Where `complaint` and `reasons` lie in the whole text, in word
     /// positions: one value per span (see [`span_value`]), multi-valued.
     pub section_span: Field,
-    /// The same spans in bytes of the stored text (`body`), one value per
-    /// span (see [`span_value`]): where snippets may highlight a pattern
-    /// named in the section.
+    /// Where every [`Spanned`] section lies in the stored text (`body`), in
+    /// bytes: one value per span (see [`span_value`]), multi-valued. Where
+    /// snippets may highlight what a query named in the section.
     pub section_bytes: Field,
     /// Normalised case reference (`23018551`), for lookup.
     pub case_ref: Field,
