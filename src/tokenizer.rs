@@ -448,8 +448,8 @@ pub fn ascii_words(piece: &[u8], offset: usize, out: &mut Vec<(usize, usize)>) {
             }
             break;
         }
-        // Without a join, a word is letters, digits and `_`: it counts if
-        // it holds something other than `_`.
+        // A word counts if it holds a letter or digit: only one of `_`
+        // alone does not (a join stands between letters or digits).
         if piece[start] != b'_' || piece[start..i].iter().any(|&b| b != b'_') {
             out.push((offset + start, offset + i));
         }

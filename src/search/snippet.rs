@@ -17,10 +17,10 @@
 //! without an anchor (a word starting with a non-ASCII letter) fall back to
 //! tokenizing the whole text.
 //!
-//! A pattern that the query named in `complaint` or `reasons` matched only
-//! within that section's spans, so only its occurrences there are
-//! highlighted: the caller gives the spans of the decision at hand (from
-//! the `section_bytes` fast field).
+//! A pattern the query named in a section (`summary:`, `complaint:`,
+//! `reasons:`, `final:`) matched only there, so only its occurrences within
+//! that section's spans are highlighted: the caller gives the spans of the
+//! decision at hand (from the `section_bytes` fast field).
 
 use crate::decision::{SectionSpan, Spanned};
 use crate::tokenizer::{self, StemCache};
