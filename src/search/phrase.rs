@@ -242,33 +242,13 @@ impl Counter<u32> for Exact {
             if i == lead {
                 continue;
             }
-            cursor.positions(*shift, &mut self.right);
-            keep_common(&mut self.left, &self.right);
+            cursor.keep_common(*shift, &mut self.left, &mut self.right);
             if self.left.is_empty() {
                 return 0;
             }
         }
         self.left.len() as u32
     }
-}
-
-/// Keeps the values of `left` that are also in `right` (both ascending).
-fn keep_common(left: &mut Vec<u32>, right: &[u32]) {
-    let (mut i, mut j, mut kept) = (0, 0, 0);
-    while i < left.len() && j < right.len() {
-        let (l, r) = (left[i], right[j]);
-        if l <= r {
-            if l == r {
-                left[kept] = l;
-                kept += 1;
-                j += 1;
-            }
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    left.truncate(kept);
 }
 
 impl<T: Copy + Send + 'static, C: Counter<T>> DocSet for PhraseScorer<T, C> {
@@ -317,15 +297,6 @@ mod tests {
     use tantivy::query::PhraseQuery;
     use tantivy::schema::{Field, Schema, TEXT};
     use tantivy::{DocAddress, Index, IndexWriter, Searcher, doc};
-
-    #[test]
-    fn keep_common_keeps_what_both_hold() {
-        let mut left = vec![1, 3, 5, 7, 9];
-        keep_common(&mut left, &[0, 3, 4, 9, 10]);
-        assert_eq!(left, [3, 9]);
-        keep_common(&mut left, &[]);
-        assert!(left.is_empty());
-    }
 
     /// 1,500 texts over a small vocabulary of very unequal frequencies (so
     /// that phrases repeat within texts), in 3 segments.

@@ -107,6 +107,43 @@ impl Cursor {
             }
         }
     }
+
+    /// Keeps the values of `left` (ascending) that are among the term's
+    /// positions in the current document, each plus `shift`. A walk
+    /// compares the positions as it decodes them and stops once `left` is
+    /// passed; tantivy's postings give theirs to `scratch` first.
+    pub fn keep_common(&mut self, shift: u32, left: &mut Vec<u32>, scratch: &mut Vec<u32>) {
+        match self {
+            Cursor::Walk(w) => {
+                let first = w.before + w.starts[w.cur];
+                let count = w.block.freq(w.cur);
+                w.positions.keep_common(first, count, shift, left);
+            }
+            Cursor::Skip(_) => {
+                self.positions(shift, scratch);
+                keep_common(left, scratch);
+            }
+        }
+    }
+}
+
+/// Keeps the values of `left` that are also in `right` (both ascending).
+pub fn keep_common(left: &mut Vec<u32>, right: &[u32]) {
+    let (mut i, mut j, mut kept) = (0, 0, 0);
+    while i < left.len() && j < right.len() {
+        let (l, r) = (left[i], right[j]);
+        if l <= r {
+            if l == r {
+                left[kept] = l;
+                kept += 1;
+                j += 1;
+            }
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    left.truncate(kept);
 }
 
 /// A posting list walked block by block, keeping where each document's
@@ -268,6 +305,40 @@ impl PositionBlocks {
         }
     }
 
+    /// As [`keep_common`] of `left` and what [`read`](Self::read) would
+    /// give, without writing the positions down, and reading no further
+    /// than `left` reaches.
+    pub fn keep_common(&mut self, first: u64, count: u32, shift: u32, left: &mut Vec<u32>) {
+        let (mut i, mut kept) = (0, 0);
+        let mut at = first;
+        let end = first + u64::from(count);
+        let mut position = shift;
+        'blocks: while at < end {
+            let block = (at / COMPRESSION_BLOCK_SIZE as u64) as usize;
+            if block != self.index {
+                self.load(block);
+            }
+            let from = (at % COMPRESSION_BLOCK_SIZE as u64) as usize;
+            let to = COMPRESSION_BLOCK_SIZE.min(from + (end - at) as usize);
+            for &gap in &self.decoded[from..to] {
+                position = position.wrapping_add(gap);
+                while i < left.len() && left[i] < position {
+                    i += 1;
+                }
+                let Some(&l) = left.get(i) else {
+                    break 'blocks;
+                };
+                if l == position {
+                    left[kept] = l;
+                    kept += 1;
+                    i += 1;
+                }
+            }
+            at += (to - from) as u64;
+        }
+        left.truncate(kept);
+    }
+
     /// Decodes block `index` (blocks are read forward; an earlier one
     /// starts over).
     fn load(&mut self, index: usize) {
@@ -420,6 +491,15 @@ mod tests {
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{Index, IndexWriter, doc};
 
+    #[test]
+    fn keep_common_keeps_what_both_hold() {
+        let mut left = vec![1, 3, 5, 7, 9];
+        keep_common(&mut left, &[0, 3, 4, 9, 10]);
+        assert_eq!(left, [3, 9]);
+        keep_common(&mut left, &[]);
+        assert!(left.is_empty());
+    }
+
     /// Damaged position data reads as some positions, never a panic.
     #[test]
     fn damaged_positions_do_not_panic() {
@@ -436,6 +516,9 @@ mod tests {
                 blocks.read(0, 200, 0, &mut out);
                 blocks.read(1000, 3, 7, &mut out);
                 blocks.read(5, 1, 0, &mut out);
+                let mut left = vec![0, 3, 40, u32::MAX];
+                blocks.keep_common(0, 200, 0, &mut left);
+                blocks.keep_common(1000, 3, 7, &mut left);
             }
         }
     }
@@ -500,6 +583,20 @@ mod tests {
                     want.clear();
                     skip.append_positions_with_offset(5, &mut want);
                     assert_eq!(got, want, "{word} doc {doc}");
+                    // Keeping what a list shares with the positions, as
+                    // they are decoded, keeps what a merge of the two does.
+                    for left in [
+                        vec![],
+                        vec![0, 5, 6, 7, 8, 9, 400, 5000],
+                        want.iter().step_by(2).copied().collect(),
+                        want.iter().map(|p| p + 1).collect(),
+                        want.clone(),
+                    ] {
+                        let (mut fused, mut merged) = (left.clone(), left);
+                        cursor.keep_common(5, &mut fused, &mut got);
+                        keep_common(&mut merged, &want);
+                        assert_eq!(fused, merged, "{word} doc {doc}");
+                    }
                     target = doc + step;
                 }
             }
