@@ -287,6 +287,38 @@ impl PositionBlocks {
     /// (one document's), each plus `shift`.
     pub fn read(&mut self, first: u64, count: u32, shift: u32, out: &mut Vec<u32>) {
         out.clear();
+        self.each(first, count, shift, |position| {
+            out.push(position);
+            true
+        });
+    }
+
+    /// As [`keep_common`] of `left` and what [`read`](Self::read) would
+    /// give, without writing the positions down, and reading no further
+    /// than `left` reaches.
+    pub fn keep_common(&mut self, first: u64, count: u32, shift: u32, left: &mut Vec<u32>) {
+        let (mut i, mut kept) = (0, 0);
+        self.each(first, count, shift, |position| {
+            while i < left.len() && left[i] < position {
+                i += 1;
+            }
+            let Some(&l) = left.get(i) else {
+                return false;
+            };
+            if l == position {
+                left[kept] = l;
+                kept += 1;
+                i += 1;
+            }
+            true
+        });
+        left.truncate(kept);
+    }
+
+    /// Gives `f` the `count` positions from the `first`-th value on, each
+    /// plus `shift`, in order, until it returns `false`.
+    #[inline(always)]
+    fn each(&mut self, first: u64, count: u32, shift: u32, mut f: impl FnMut(u32) -> bool) {
         let mut at = first;
         let end = first + u64::from(count);
         let mut position = shift;
@@ -299,44 +331,12 @@ impl PositionBlocks {
             let to = COMPRESSION_BLOCK_SIZE.min(from + (end - at) as usize);
             for &gap in &self.decoded[from..to] {
                 position = position.wrapping_add(gap);
-                out.push(position);
-            }
-            at += (to - from) as u64;
-        }
-    }
-
-    /// As [`keep_common`] of `left` and what [`read`](Self::read) would
-    /// give, without writing the positions down, and reading no further
-    /// than `left` reaches.
-    pub fn keep_common(&mut self, first: u64, count: u32, shift: u32, left: &mut Vec<u32>) {
-        let (mut i, mut kept) = (0, 0);
-        let mut at = first;
-        let end = first + u64::from(count);
-        let mut position = shift;
-        'blocks: while at < end {
-            let block = (at / COMPRESSION_BLOCK_SIZE as u64) as usize;
-            if block != self.index {
-                self.load(block);
-            }
-            let from = (at % COMPRESSION_BLOCK_SIZE as u64) as usize;
-            let to = COMPRESSION_BLOCK_SIZE.min(from + (end - at) as usize);
-            for &gap in &self.decoded[from..to] {
-                position = position.wrapping_add(gap);
-                while i < left.len() && left[i] < position {
-                    i += 1;
-                }
-                let Some(&l) = left.get(i) else {
-                    break 'blocks;
-                };
-                if l == position {
-                    left[kept] = l;
-                    kept += 1;
-                    i += 1;
+                if !f(position) {
+                    return;
                 }
             }
             at += (to - from) as u64;
         }
-        left.truncate(kept);
     }
 
     /// Decodes block `index` (blocks are read forward; an earlier one
