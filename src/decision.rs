@@ -155,24 +155,13 @@ pub struct Amount {
     pub end: usize,
 }
 
-/// A section whose place in the text is recorded (see [`Decision::spans`]):
-/// where snippets may highlight what a query named in it. `Complaint` and
-/// `Reasons` have no exact field of their own, so their places are also
-/// indexed as word positions, where their phrases are matched.
+/// A section whose place in the text is recorded (see [`Decision::spans`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Spanned {
     Summary,
     Complaint,
     Reasons,
     FinalDecision,
-}
-
-impl Spanned {
-    /// Whether a phrase named in the section is matched within its word
-    /// positions in the whole text (it has no exact field of its own).
-    pub fn matched_in_text(self) -> bool {
-        matches!(self, Spanned::Complaint | Spanned::Reasons)
-    }
 }
 
 /// Part of a [`Spanned`] section: `full_text[start..end]`.

@@ -333,16 +333,21 @@ impl Fields {
                 doc.add_text(field.stemmed, v);
             }
         }
-        let matched: Vec<_> = d
-            .spans
-            .iter()
-            .filter(|s| s.section.matched_in_text())
-            .collect();
-        let bytes: Vec<(usize, usize)> = matched.iter().map(|s| (s.start, s.end)).collect();
-        for (span, words) in matched
-            .iter()
-            .zip(tokenizer::word_ranges(&d.full_text, &bytes))
-        {
+        // The sections without exact fields of their own are matched within
+        // their word positions in the whole text.
+        let sections = [
+            self.summary,
+            self.complaint,
+            self.reasons,
+            self.final_decision,
+        ];
+        let matched = || {
+            d.spans
+                .iter()
+                .filter(|s| sections.iter().any(|f| f.span == Some(s.section)))
+        };
+        let bytes: Vec<(usize, usize)> = matched().map(|s| (s.start, s.end)).collect();
+        for (span, words) in matched().zip(tokenizer::word_ranges(&d.full_text, &bytes)) {
             if !words.is_empty() {
                 doc.add_u64(self.section_span, span_value(span.section, words));
             }

@@ -58,8 +58,18 @@ impl Run {
     }
 }
 
-/// A head word before a number: `(start, end)` of the head and the index
-/// of the number's first digit, in order, as the regular expression
+/// A head word before a number, as [`heads`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Head {
+    pub start: usize,
+    pub end: usize,
+    /// The number's first digit.
+    pub digit: usize,
+    /// What the head word names.
+    pub kind: Kind,
+}
+
+/// The head words before numbers, in order, as the regular expression
 ///
 /// ```text
 /// \b(?P<head>[Ss]ections?|ss?\.|s|[Ss]chedules?|[Ss]ch\.?|[Pp]aragraphs?
@@ -70,7 +80,7 @@ impl Run {
 /// regular expression must start a match at every `s`, `p` and `r` of the
 /// text, which made it 5% of an index build's instructions (a test
 /// compares the two).
-pub(super) fn heads(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+pub(super) fn heads(text: &str) -> impl Iterator<Item = Head> + '_ {
     let bytes = text.as_bytes();
     (0..bytes.len())
         .filter(move |&i| bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()))
@@ -86,15 +96,20 @@ pub(super) fn heads(text: &str) -> impl Iterator<Item = (usize, usize, usize)> +
                     break;
                 }
             }
-            let start = head_start(bytes, end)?;
-            Some((start, end, digit))
+            let (start, kind) = head_start(bytes, end)?;
+            Some(Head {
+                start,
+                end,
+                digit,
+                kind,
+            })
         })
 }
 
-/// Where the head word ending at `end` starts, if one does: a run of ASCII
-/// letters, at a word boundary, with or without a final `.` as the head
-/// allows.
-fn head_start(bytes: &[u8], end: usize) -> Option<usize> {
+/// Where the head word ending at `end` starts, if one does, and what it
+/// names: a run of ASCII letters, at a word boundary, with or without a
+/// final `.` as the head allows.
+fn head_start(bytes: &[u8], end: usize) -> Option<(usize, Kind)> {
     let dot = end >= 1 && bytes[end - 1] == b'.';
     let letters_end = end - usize::from(dot);
     let start = bytes[..letters_end]
@@ -110,17 +125,19 @@ fn head_start(bytes: &[u8], end: usize) -> Option<usize> {
     let (first, rest) = word.split_first()?;
     let lower = first.to_ascii_lowercase();
     let capital = first.is_ascii_uppercase();
-    let known = match (lower, rest) {
-        (b's', b"" | b"s") => !capital && (dot || rest.is_empty()),
-        (b's', b"ection" | b"ections" | b"chedule" | b"chedules") => !dot,
-        (b's', b"ch") => true,
-        (b'p', b"aragraph" | b"aragraphs" | b"art" | b"arts") => !dot,
-        (b'p', b"ara" | b"aras") => true,
-        (b'r', b"egulation" | b"egulations") => !dot,
-        (b'r', b"eg" | b"egs") => true,
-        _ => false,
+    let kind = match (lower, rest) {
+        (b's', b"" | b"s") if !capital && (dot || rest.is_empty()) => Kind::Section,
+        (b's', b"ection" | b"ections") if !dot => Kind::Section,
+        (b's', b"chedule" | b"chedules") if !dot => Kind::Schedule,
+        (b's', b"ch") => Kind::Schedule,
+        (b'p', b"aragraph" | b"aragraphs") if !dot => Kind::Paragraph,
+        (b'p', b"ara" | b"aras") => Kind::Paragraph,
+        (b'p', b"art" | b"arts") if !dot => Kind::Part,
+        (b'r', b"egulation" | b"egulations") if !dot => Kind::Regulation,
+        (b'r', b"eg" | b"egs") => Kind::Regulation,
+        _ => return None,
     };
-    known.then_some(start)
+    Some((start, kind))
 }
 
 /// At most this many items come out of one bracket expansion.
@@ -131,37 +148,21 @@ const MAX_ALTERNATIVES: usize = 16;
 pub(super) fn find(text: &str, acts: &[ActHit]) -> Vec<Run> {
     let mut runs: Vec<(Kind, usize, usize, Vec<Item>)> = Vec::new();
     let mut last_end = 0;
-    for (start, head_end, digit) in heads(text) {
-        let head = &text[start..head_end];
-        if start < last_end
-            || (head == "s" && head_end < digit)
-            || text[..start].ends_with(['-', '\u{2011}'])
-            || inside_act(acts, start)
+    for head in heads(text) {
+        // A bare `s` must touch its number (`s26`).
+        if head.start < last_end
+            || (&text[head.start..head.end] == "s" && head.end < head.digit)
+            || text[..head.start].ends_with(['-', '\u{2011}'])
+            || inside_act(acts, head.start)
         {
             continue;
         }
-        let kind = kind_of(head);
-        if let Some((items, end)) = parse_list(text, digit) {
+        if let Some((items, end)) = parse_list(text, head.digit) {
             last_end = end;
-            runs.push((kind, start, end, items));
+            runs.push((head.kind, head.start, end, items));
         }
     }
     pair_schedules(text, runs)
-}
-
-fn kind_of(head: &str) -> Kind {
-    let lower = head.to_ascii_lowercase();
-    if lower.starts_with("part") {
-        Kind::Part
-    } else if lower.starts_with("para") {
-        Kind::Paragraph
-    } else if lower.starts_with("reg") {
-        Kind::Regulation
-    } else if lower.starts_with("sch") {
-        Kind::Schedule
-    } else {
-        Kind::Section
-    }
 }
 
 fn inside_act(acts: &[ActHit], pos: usize) -> bool {

@@ -115,8 +115,7 @@ impl Cursor {
     pub fn keep_common(&mut self, shift: u32, left: &mut Vec<u32>, scratch: &mut Vec<u32>) {
         match self {
             Cursor::Walk(w) => {
-                let first = w.before + w.starts[w.cur];
-                let count = w.block.freq(w.cur);
+                let (first, count) = w.located();
                 w.positions.keep_common(first, count, shift, left);
             }
             Cursor::Skip(_) => {
@@ -228,9 +227,17 @@ impl Walk {
     }
 
     fn positions(&mut self, shift: u32, out: &mut Vec<u32>) {
-        let first = self.before + self.starts[self.cur];
-        let count = self.block.freq(self.cur);
+        let (first, count) = self.located();
         self.positions.read(first, count, shift, out);
+    }
+
+    /// Where the current document's positions lie in the term's: the
+    /// index of the first, and how many.
+    fn located(&self) -> (u64, u32) {
+        (
+            self.before + self.starts[self.cur],
+            self.block.freq(self.cur),
+        )
     }
 }
 
