@@ -26,8 +26,9 @@
 //! - Facets and filters use fast fields: `authority`, `outcome`, `category`,
 //!   `category_top`, `citation` (multi-valued), `year` and `date`.
 
-use crate::decision::{Decision, Spanned};
+use crate::decision::{Decision, SectionSpan, Spanned};
 use crate::tokenizer;
+use std::ops::Range;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, NumericOptions,
     STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -38,7 +39,7 @@ use tantivy::{DateTime, TantivyDocument};
 /// files changes, so an index built by an older version is recognised and
 /// rebuilt instead of misread. The schema carries it as the name of an empty
 /// field (`format_N`), so comparing schemas compares versions too.
-pub const FORMAT_VERSION: u32 = 10;
+pub const FORMAT_VERSION: u32 = 11;
 
 // ---- Incremental indexing: the file behind each document. ----
 
@@ -189,17 +190,14 @@ fn add_text(
     TextField {
         pairs,
         exact: builder.add_text_field(name, text_options(exact, true)),
-        stemmed: add_stemmed(builder, name),
+        stemmed: add_stemmed(builder, name, tokenizer::STEMMED),
         span: None,
         place,
     }
 }
 
-fn add_stemmed(builder: &mut tantivy::schema::SchemaBuilder, name: &str) -> Field {
-    builder.add_text_field(
-        &format!("{name}_stem"),
-        text_options(tokenizer::STEMMED, false),
-    )
+fn add_stemmed(builder: &mut tantivy::schema::SchemaBuilder, name: &str, analyzer: &str) -> Field {
+    builder.add_text_field(&format!("{name}_stem"), text_options(analyzer, false))
 }
 
 /// A section matched within its spans of the whole text (`text`).
@@ -210,7 +208,7 @@ fn add_spanned(
     section: Spanned,
 ) -> TextField {
     TextField {
-        stemmed: add_stemmed(builder, name),
+        stemmed: add_stemmed(builder, name, tokenizer::SECTION_STEMS),
         span: Some(section),
         place: Some(section),
         ..text
@@ -250,11 +248,14 @@ impl Fields {
     /// Builds the schema and keeps a handle to each field.
     pub fn new() -> Fields {
         let mut b = Schema::builder();
+        // The spanned sections' stemmed fields come right after the whole
+        // text's: tantivy indexes fields in this order, and they take their
+        // stems from its (see `tokenizer::SectionStemmer`).
         let text = add_text(&mut b, "text", true, None);
-        let body = b.add_text_field("body", STORED);
-        let summary = add_text(&mut b, "summary", false, Some(Spanned::Summary));
         let complaint = add_spanned(&mut b, "complaint", text, Spanned::Complaint);
         let reasons = add_spanned(&mut b, "reasons", text, Spanned::Reasons);
+        let body = b.add_text_field("body", STORED);
+        let summary = add_text(&mut b, "summary", false, Some(Spanned::Summary));
         let final_decision = add_text(&mut b, "final", false, Some(Spanned::FinalDecision));
         let section_span = b.add_u64_field("section_span", FAST);
         let section_bytes = b.add_u64_field("section_bytes", FAST);
@@ -319,6 +320,34 @@ impl Fields {
     pub fn document(&self, d: &Decision) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.body, &d.full_text);
+        // The sections without exact fields of their own are matched within
+        // their word positions in the whole text, and their stemmed fields
+        // hold the stems of those words.
+        let sections = [
+            self.summary,
+            self.complaint,
+            self.reasons,
+            self.final_decision,
+        ];
+        let spanned = |s: &&SectionSpan| sections.iter().any(|f| f.span == Some(s.section));
+        let bytes: Vec<(usize, usize)> = d
+            .spans
+            .iter()
+            .filter(spanned)
+            .map(|s| (s.start, s.end))
+            .collect();
+        let words = tokenizer::word_ranges(&d.full_text, &bytes);
+        let spans: Vec<(Spanned, Range<u32>)> = d
+            .spans
+            .iter()
+            .filter(spanned)
+            .map(|s| s.section)
+            .zip(words)
+            .filter(|(_, words)| !words.is_empty())
+            .collect();
+        for (section, words) in &spans {
+            doc.add_u64(self.section_span, span_value(*section, words.clone()));
+        }
         for (field, value) in [
             (self.text, Some(&d.full_text)),
             (self.summary, d.summary.as_ref()),
@@ -326,30 +355,23 @@ impl Fields {
             (self.reasons, d.reasons.as_ref()),
             (self.final_decision, d.final_decision.as_ref()),
         ] {
-            if let Some(v) = value {
-                if field.span.is_none() {
+            let Some(v) = value else { continue };
+            match field.span {
+                None => {
                     doc.add_text(field.exact, v);
+                    doc.add_text(field.stemmed, v);
                 }
-                doc.add_text(field.stemmed, v);
-            }
-        }
-        // The sections without exact fields of their own are matched within
-        // their word positions in the whole text.
-        let sections = [
-            self.summary,
-            self.complaint,
-            self.reasons,
-            self.final_decision,
-        ];
-        let matched = || {
-            d.spans
-                .iter()
-                .filter(|s| sections.iter().any(|f| f.span == Some(s.section)))
-        };
-        let bytes: Vec<(usize, usize)> = matched().map(|s| (s.start, s.end)).collect();
-        for (span, words) in matched().zip(tokenizer::word_ranges(&d.full_text, &bytes)) {
-            if !words.is_empty() {
-                doc.add_u64(self.section_span, span_value(span.section, words));
+                Some(section) => {
+                    let words: Vec<Range<u32>> = spans
+                        .iter()
+                        .filter(|(s, _)| *s == section)
+                        .map(|(_, words)| words.clone())
+                        .collect();
+                    doc.add_text(
+                        field.stemmed,
+                        tokenizer::section_value(&d.full_text, &words),
+                    );
+                }
             }
         }
         for span in &d.spans {

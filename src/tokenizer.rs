@@ -25,6 +25,9 @@
 //!   ([`exact`]) and forms the pairs with the same list.
 //! - [`STEMMED`]: the same words through the English Snowball stemmer, so an
 //!   unquoted `complaints` also finds `complaint`.
+//! - [`SECTION_STEMS`] (the `complaint` and `reasons` stemmed fields): the
+//!   stems of the whole text's words within the section's word ranges
+//!   ([`section_value`], [`SectionStemmer`]).
 //!
 //! ## Speed
 //!
@@ -42,11 +45,17 @@
 //! - The indexing analyzers ([`register`]) cut each text into words once
 //!   for both of its fields: the exact field's stream leaves its words to
 //!   the stemmed twin's, which tantivy runs next on the same thread over the
-//!   same text (`Words`).
+//!   same text (`Words`). The whole text's stemmed stream leaves its stems
+//!   in turn for the sections that follow it ([`SectionStemmer`]).
 
-use rustc_hash::FxHashMap;
+mod section;
+mod stem;
+
+pub use section::{SectionStemmer, section_value};
+pub use stem::{StemCache, WordStemmer};
+
 use tantivy::Index;
-use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Name under which the exact analyzer is registered.
@@ -55,6 +64,9 @@ pub const EXACT: &str = "ombud_exact";
 pub const EXACT_PAIRS: &str = "ombud_exact_pairs";
 /// Name under which the stemmed analyzer is registered.
 pub const STEMMED: &str = "ombud_stem";
+/// Name under which the analyzer of the spanned sections' stemmed fields is
+/// registered (see [`SectionStemmer`]).
+pub const SECTION_STEMS: &str = "ombud_section_stem";
 
 /// Words longer than this (in bytes) are dropped: they are never real words
 /// and would bloat the term dictionary (binary junk, long URLs).
@@ -488,73 +500,19 @@ pub fn normalise_into(word: &str, out: &mut String) {
 pub struct CachedStemmer {
     words: WordTokenizer,
     stems: StemCache,
+    /// Whether its streams leave their stems for the sections (see
+    /// [`SectionStemmer`]): when its words are shared, for indexing only.
+    record: bool,
+    recording: section::Recording,
 }
 
 impl CachedStemmer {
     /// Stems the words `words` cuts.
     fn over(words: WordTokenizer) -> CachedStemmer {
         CachedStemmer {
+            record: words.share,
             words,
             ..CachedStemmer::default()
-        }
-    }
-}
-
-/// Distinct words remembered before the stem cache starts over.
-const STEM_CACHE_WORDS: usize = 100_000;
-
-/// A [`WordStemmer`] that remembers each word's stem: texts repeat the same
-/// few thousand words, and a look-up costs far less than the Snowball
-/// stemmer. Used by the indexing analyzer ([`CachedStemmer`]) and the
-/// highlighter.
-#[derive(Clone, Default)]
-pub struct StemCache {
-    stemmer: WordStemmer,
-    stems: FxHashMap<String, String>,
-}
-
-impl StemCache {
-    /// Replaces the normalised word in `word` with its stem.
-    pub fn stem_in_place(&mut self, word: &mut String) {
-        if let Some(stem) = self.stems.get(word.as_str()) {
-            word.clear();
-            word.push_str(stem);
-            return;
-        }
-        if self.stems.len() >= STEM_CACHE_WORDS {
-            self.stems.clear();
-        }
-        let stem = self.stemmer.stem(word);
-        self.stems
-            .insert(std::mem::replace(word, stem.clone()), stem);
-    }
-}
-
-/// Stems one normalised word with the English Snowball stemmer: what
-/// [`stemmed`] gives for the word in a text.
-#[derive(Clone)]
-pub struct WordStemmer {
-    analyzer: TextAnalyzer,
-}
-
-impl Default for WordStemmer {
-    fn default() -> Self {
-        WordStemmer {
-            analyzer: TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
-                .filter(Stemmer::new(Language::English))
-                .build(),
-        }
-    }
-}
-
-impl WordStemmer {
-    /// The stem of `word` (itself when the stemmer gives nothing).
-    pub fn stem(&mut self, word: &str) -> String {
-        let mut stream = self.analyzer.token_stream(word);
-        if stream.advance() {
-            stream.token().text.clone()
-        } else {
-            word.to_string()
         }
     }
 }
@@ -563,15 +521,21 @@ impl WordStemmer {
 pub struct CachedStemStream<'a> {
     inner: WordTokenStream<'a>,
     stems: &'a mut StemCache,
+    recording: Option<&'a mut section::Recording>,
 }
 
 impl Tokenizer for CachedStemmer {
     type TokenStream<'a> = CachedStemStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CachedStemStream<'a> {
+        let recording = self.record.then(|| {
+            self.recording.start(text);
+            &mut self.recording
+        });
         CachedStemStream {
             inner: self.words.token_stream(text),
             stems: &mut self.stems,
+            recording,
         }
     }
 }
@@ -579,9 +543,15 @@ impl Tokenizer for CachedStemmer {
 impl TokenStream for CachedStemStream<'_> {
     fn advance(&mut self) -> bool {
         if !self.inner.advance() {
+            if let Some(recording) = self.recording.take() {
+                recording.finish();
+            }
             return false;
         }
         self.stems.stem_in_place(&mut self.inner.token_mut().text);
+        if let Some(recording) = &mut self.recording {
+            recording.push(self.inner.token());
+        }
         true
     }
 
@@ -743,16 +713,19 @@ pub fn word_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<std::ops::Range
         .collect()
 }
 
-/// Registers the analyzers on `index` under [`EXACT`], [`EXACT_PAIRS`] and
-/// [`STEMMED`]. These are the indexing forms: each text's exact field and
-/// its stemmed twin share one cutting into words (see `Words`); they give
-/// the same tokens as [`exact`], [`exact_with_pairs`] and [`stemmed`].
+/// Registers the analyzers on `index` under [`EXACT`], [`EXACT_PAIRS`],
+/// [`STEMMED`] and [`SECTION_STEMS`]. These are the indexing forms: each
+/// text's exact field and its stemmed twin share one cutting into words (see
+/// `Words`), and the spanned sections take their stems from the whole
+/// text's ([`SectionStemmer`]); they give the same tokens as [`exact`],
+/// [`exact_with_pairs`] and [`stemmed`] (over the section's words).
 pub fn register(index: &Index) {
     let words = WordTokenizer::sharing;
     let tokenizers = index.tokenizers();
     tokenizers.register(EXACT, words());
     tokenizers.register(EXACT_PAIRS, PairTokenizer::over(words()));
     tokenizers.register(STEMMED, CachedStemmer::over(words()));
+    tokenizers.register(SECTION_STEMS, SectionStemmer::default());
 }
 
 /// A word of a text: its normalised form and byte range in the text.
@@ -781,6 +754,7 @@ pub fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Word> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use tantivy::tokenizer::{Language, Stemmer};
 
     /// [`word_ranges`] by the analyzer itself: positions of the words
     /// [`exact`] emits whose first byte lies in each range.

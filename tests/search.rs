@@ -475,14 +475,17 @@ fn a_phrase_named_in_a_section_is_highlighted_only_there() {
             .arg("--index")
             .arg(&index),
     );
-    // Each highlight, with what follows it in its fragment.
-    let marks = |query: &str| -> Vec<String> {
+    let search = |query: &str| -> serde_json::Value {
         let out = common::succeed(
             common::bin()
                 .args(["search", query, "--format", "json", "--index"])
                 .arg(&index),
         );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // Each highlight, with what follows it in its fragment.
+    let marks = |query: &str| -> Vec<String> {
+        let v = search(query);
         assert_eq!(total(&v), 1, "{query}");
         let mut found = Vec::new();
         for s in v["hits"][0]["snippets"].as_array().unwrap() {
@@ -514,4 +517,14 @@ fn a_phrase_named_in_a_section_is_highlighted_only_there() {
         marks("final:zebra reasons:\"zebra crossing\""),
         [station, "[zebra] crossing at the"]
     );
+    // A word in one section only matches when a query names that section.
+    for (query, found) in [
+        ("complaint:school", 1),
+        ("reasons:school", 0),
+        ("reasons:stations", 1),
+        ("complaint:stations", 0),
+        ("final:stations", 0),
+    ] {
+        assert_eq!(total(&search(query)), found, "{query}");
+    }
 }
