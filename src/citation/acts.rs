@@ -124,23 +124,36 @@ const LEADING_NOISE: &[&str] = &[
 ];
 
 /// Every Act mention in `text`, in order.
+///
+/// Which of [`ACT_RE`]'s three forms matched is read from the match itself
+/// rather than from its capture groups (finding the groups costs a second,
+/// slower search over every match): only `LGA 1974` starts with `LGA`
+/// followed by nothing but spaces and the year, and only `Local Government
+/// Act` without a year does not end in a digit; the rest is a name.
 pub(super) fn find(text: &str) -> Vec<ActHit> {
     ACT_RE
-        .captures_iter(text)
-        .filter_map(|caps| {
-            if let Some(year) = caps.name("lga") {
-                let m = caps.get(0)?;
-                let name = format!("Local Government Act {}", year.as_str());
+        .find_iter(text)
+        .filter_map(|m| {
+            let found = m.as_str();
+            if let Some(year) = lga_year(found) {
+                let name = format!("Local Government Act {year}");
                 return Some(hit(m.start(), m.end(), name));
             }
-            if let Some(m) = caps.name("bare") {
+            if !found.ends_with(|c: char| c.is_ascii_digit()) {
                 return Some(hit(m.start(), m.end(), LGA_1974.to_string()));
             }
-            let m = caps.name("name")?;
-            let start = m.start() + trim_leading(m.as_str())?;
+            let start = m.start() + trim_leading(found)?;
             Some(hit(start, m.end(), normalise(&text[start..m.end()])))
         })
         .collect()
+}
+
+/// The year of an `LGA 1974` match.
+fn lga_year(found: &str) -> Option<&str> {
+    let year = found
+        .strip_prefix("LGA")?
+        .trim_start_matches([' ', '\t', '\u{a0}']);
+    (year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())).then_some(year)
 }
 
 fn hit(start: usize, end: usize, name: String) -> ActHit {
