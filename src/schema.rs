@@ -337,15 +337,15 @@ impl Fields {
             .map(|s| (s.start, s.end))
             .collect();
         let words = tokenizer::word_ranges(&d.full_text, &bytes);
-        let spans: Vec<(Spanned, Range<u32>)> = d
+        // Each span: its section, bytes and word positions.
+        let spans: Vec<(Spanned, Range<usize>, Range<u32>)> = d
             .spans
             .iter()
             .filter(spanned)
-            .map(|s| s.section)
             .zip(words)
-            .filter(|(_, words)| !words.is_empty())
+            .map(|(s, words)| (s.section, s.start..s.end, words))
             .collect();
-        for (section, words) in &spans {
+        for (section, _, words) in spans.iter().filter(|(_, _, w)| !w.is_empty()) {
             doc.add_u64(self.section_span, span_value(*section, words.clone()));
         }
         for (field, value) in [
@@ -362,14 +362,14 @@ impl Fields {
                     doc.add_text(field.stemmed, v);
                 }
                 Some(section) => {
-                    let words: Vec<Range<u32>> = spans
+                    let located: Vec<(Range<usize>, Range<u32>)> = spans
                         .iter()
-                        .filter(|(s, _)| *s == section)
-                        .map(|(_, words)| words.clone())
+                        .filter(|(s, _, _)| *s == section)
+                        .map(|(_, bytes, words)| (bytes.clone(), words.clone()))
                         .collect();
                     doc.add_text(
                         field.stemmed,
-                        tokenizer::section_value(&d.full_text, &words),
+                        tokenizer::section_value(&d.full_text, &located),
                     );
                 }
             }

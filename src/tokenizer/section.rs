@@ -6,17 +6,17 @@
 //! exact field of their own: a phrase named in one is matched in the whole
 //! text within the section's spans of word positions (`section_span`). Their
 //! stemmed fields hold the stems of exactly those words. The indexer gives
-//! such a field the whole text and the section's word ranges together
-//! ([`section_value`]), and this analyzer hands out the stems of the words
-//! in the ranges.
+//! such a field the run of the text that holds the section, where it lies
+//! and the section's word ranges in it ([`section_value`]), and this
+//! analyzer hands out the stems of the words in the ranges.
 //!
 //! tantivy indexes a document's fields in schema order on one thread, and
 //! the whole text's stemmed field comes just before these two. Its stream
 //! leaves the stems of every word of the text on its thread
-//! ([`LAST_STEMS`], recorded by [`Recording`]); a section's stream over the
-//! same text copies its words' stems from there instead of cutting and
-//! stemming the text again (a quarter of a build's time). Given any other
-//! text it cuts and stems it itself, so the tokens are always those of the
+//! ([`LAST_STEMS`], recorded by [`Recording`]); a section's stream whose
+//! run is that text's at the same place copies its words' stems from there
+//! instead of cutting and stemming the run again. Given any other text it
+//! cuts and stems the run itself, so the tokens are always those of the
 //! value given (a property test compares the two ways).
 
 use super::{StemCache, WordTokenizer};
@@ -29,28 +29,63 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 /// plain text, all of whose words are stemmed).
 const MARK: char = '\0';
 
-/// The value a section's stemmed field is given: the word positions
-/// `ranges` (as [`word_ranges`](super::word_ranges) numbers the words of
-/// `text`) and the whole text.
-pub fn section_value(text: &str, ranges: &[Range<u32>]) -> String {
+/// The value a section's stemmed field is given: the words of `text` at
+/// the word positions of the section's `spans` (each a byte range of
+/// `text` and the positions [`word_ranges`](super::word_ranges) gives it),
+/// with only as much of the text as holds them.
+///
+/// That is the run of text from the first span's start to the last one's
+/// end when both lie where the tokenizer cuts the text first (at ASCII
+/// white space, or the text's ends): its words are then exactly the whole
+/// text's words there, which is what lets [`SectionStemmer`] cut it alone.
+/// Otherwise (never for the parser's spans, which are whole lines) it is the
+/// whole text.
+pub fn section_value(text: &str, spans: &[(Range<usize>, Range<u32>)]) -> String {
     use std::fmt::Write;
-    let mut value = String::with_capacity(text.len() + 2 + 16 * ranges.len());
+    let (offset, first, run) = run_of(text, spans).unwrap_or((0, 0, text));
+    let mut value = String::with_capacity(run.len() + 24 + 16 * spans.len());
     value.push(MARK);
-    for (i, r) in ranges.iter().enumerate() {
-        let sep = if i == 0 { "" } else { "," };
-        let _ = write!(value, "{sep}{}-{}", r.start, r.end);
+    let _ = write!(value, "{offset}");
+    for (i, (_, words)) in spans.iter().enumerate() {
+        let sep = if i == 0 { ';' } else { ',' };
+        let from = words.start.saturating_sub(first);
+        let to = words.end.saturating_sub(first).max(from);
+        let _ = write!(value, "{sep}{from}-{to}");
     }
     value.push(MARK);
-    value.push_str(text);
+    value.push_str(run);
     value
 }
 
-/// The word ranges and the text of a [`section_value`], the ranges sorted
-/// and merged where they overlap or touch; `None` for plain text (or a value this module did not write).
-fn parse_value<'a>(value: &'a str, ranges: &mut Vec<Range<u32>>) -> Option<&'a str> {
+/// The run of text from the first of `spans` to the end of the last, with
+/// where it starts (in bytes) and the position of its first word; `None`
+/// unless it starts and ends where the tokenizer cuts (see
+/// [`section_value`]).
+fn run_of<'a>(
+    text: &'a str,
+    spans: &[(Range<usize>, Range<u32>)],
+) -> Option<(usize, u32, &'a str)> {
+    let bytes = text.as_bytes();
+    let (start, words) = spans.iter().min_by_key(|(b, _)| b.start)?;
+    let end = spans.iter().map(|(b, _)| b.end).max()?;
+    let cut_before = |i: usize| i == 0 || bytes.get(i - 1).is_some_and(u8::is_ascii_whitespace);
+    let cut_after =
+        |i: usize| i == bytes.len() || bytes.get(i).is_some_and(u8::is_ascii_whitespace);
+    if !(cut_before(start.start) && cut_after(end)) {
+        return None;
+    }
+    Some((start.start, words.start, text.get(start.start..end)?))
+}
+
+/// The run of text a [`section_value`] holds, where it starts in the whole
+/// text (in bytes), and its word ranges, counted from the run's first word,
+/// sorted and merged where they overlap or touch; `None` for plain text (or
+/// a value this module did not write).
+fn parse_value<'a>(value: &'a str, ranges: &mut Vec<Range<u32>>) -> Option<(usize, &'a str)> {
     ranges.clear();
     let rest = value.strip_prefix(MARK)?;
     let (head, text) = rest.split_once(MARK)?;
+    let (offset, head) = head.split_once(';').unwrap_or((head, ""));
     for range in head.split(',').filter(|r| !r.is_empty()) {
         let (start, end) = range.split_once('-')?;
         ranges.push(start.parse().ok()?..end.parse().ok()?);
@@ -64,7 +99,7 @@ fn parse_value<'a>(value: &'a str, ranges: &mut Vec<Range<u32>>) -> Option<&'a s
         }
         overlaps
     });
-    Some(text)
+    Some((offset.parse().ok()?, text))
 }
 
 /// The stems of one text's words, in order.
@@ -169,19 +204,22 @@ impl SectionStemmer {
     }
 }
 
-/// Copies the stems of the words in `ranges` (sorted) from the last
-/// recorded text into `out`; false, copying nothing, if that text is not
-/// `text`.
-fn replay(text: &str, ranges: &[Range<u32>], out: &mut Stems) -> bool {
+/// Copies the stems of the words in `ranges` (sorted, counted from the
+/// first word of `run`) from the last recorded text into `out`; false,
+/// copying nothing, unless that text holds `run` at byte `offset`.
+fn replay(offset: usize, run: &str, ranges: &[Range<u32>], out: &mut Stems) -> bool {
     LAST_STEMS.with(|last| {
         let last = last.borrow();
-        if last.text != text {
+        let end = offset.saturating_add(run.len());
+        if last.text.get(offset..end) != Some(run) {
             return false;
         }
-        let count = last.words.len();
+        // The run's words: those starting within it.
+        let first = last.words.partition_point(|w| w.0 < offset);
+        let after = last.words.partition_point(|w| w.0 < end);
         for r in ranges {
-            let end = (r.end as usize).min(count);
-            for i in (r.start as usize).min(end)..end {
+            let to = (first + r.end as usize).min(after);
+            for i in (first + r.start as usize).min(to)..to {
                 let (stem, from, to) = last.word(i);
                 out.stems.push_str(stem);
                 out.words.push((from, to, out.stems.len()));
@@ -199,9 +237,9 @@ impl Tokenizer for SectionStemmer {
         self.out.clear();
         let mut ranges = std::mem::take(&mut self.ranges);
         match parse_value(value, &mut ranges) {
-            Some(text) => {
-                if !replay(text, &ranges, &mut self.out) {
-                    self.cut(text, Some(&ranges));
+            Some((offset, run)) => {
+                if !replay(offset, run, &ranges, &mut self.out) {
+                    self.cut(run, Some(&ranges));
                 }
             }
             None => self.cut(value, None),
@@ -280,42 +318,62 @@ mod tests {
         while stream.advance() {}
     }
 
+    /// A section over the byte ranges `bytes` of `text`, as the indexer
+    /// makes it: with their word positions.
+    fn value(text: &str, bytes: &[Range<usize>]) -> String {
+        let pairs: Vec<(usize, usize)> = bytes.iter().map(|b| (b.start, b.end)).collect();
+        let spans: Vec<(Range<usize>, Range<u32>)> = bytes
+            .iter()
+            .cloned()
+            .zip(crate::tokenizer::word_ranges(text, &pairs))
+            .collect();
+        section_value(text, &spans)
+    }
+
+    /// The word positions of the byte ranges `bytes` of `text`.
+    fn positions(text: &str, bytes: &[Range<usize>]) -> Vec<Range<u32>> {
+        let pairs: Vec<(usize, usize)> = bytes.iter().map(|b| (b.start, b.end)).collect();
+        crate::tokenizer::word_ranges(text, &pairs)
+    }
+
     #[test]
     fn a_section_gets_the_stems_of_its_words_replayed_or_cut() {
-        let text = "1. Mrs X complains the Council’s decisions were delayed.\n\
-                    2. The council's officers apologised; decisions followed.";
-        let ranges = [2..6, 10..14];
-        let value = section_value(text, &ranges);
-        let want = reference(text, &ranges);
+        let text = "Summary: delays.\n\
+                    1. Mrs X complains the Council’s decisions were delayed.\n\
+                    Role and powers.\n\
+                    2. The council's officers apologised; decisions followed.\n\
+                    Final decision.";
+        let line = |n: usize| {
+            let start: usize = text.split_inclusive('\n').take(n).map(str::len).sum();
+            start..start + text[start..].find('\n').unwrap_or(text.len() - start)
+        };
+        let bytes = [line(1), line(3)];
+        let run = value(text, &bytes);
+        // Only the run from the first line to the last is copied.
+        assert!(run.ends_with("\n2. The council's officers apologised; decisions followed."));
+        assert!(!run.contains("Summary") && !run.contains("Final"));
+        let want = reference(text, &positions(text, &bytes));
         assert_eq!(
             want,
             [
-                "x", "complain", "the", "council", "the", "council", "offic", "apologis"
+                "1", "mrs", "x", "complain", "the", "council", "decis", "were", "delay", "2",
+                "the", "council", "offic", "apologis", "decis", "follow"
             ]
         );
         let mut section = SectionStemmer::default();
         // Nothing recorded for this text: cut here.
-        assert_eq!(stems(&mut section, &value), want);
+        assert_eq!(stems(&mut section, &run), want);
         record(text);
-        assert_eq!(stems(&mut section, &value), want);
+        assert_eq!(stems(&mut section, &run), want);
         // The next section of the same text is replayed too.
-        assert_eq!(
-            stems(
-                &mut section,
-                &section_value(text, std::slice::from_ref(&(0..1)))
-            ),
-            ["1"]
-        );
-        // Ranges beyond the words, empty or out of order are kept to the words.
-        assert_eq!(
-            stems(
-                &mut section,
-                &section_value(text, &[20..30, 5..5, 15..99, 0..1])
-            ),
-            ["1", "follow"]
-        );
+        let last = value(text, &[line(4)]);
+        assert_eq!(stems(&mut section, &last), ["final", "decis"]);
+        // A span that starts or ends inside a word's piece: the whole text.
+        let whole = value(text, std::slice::from_ref(&(3..15)));
+        assert!(whole.ends_with(text));
+        assert_eq!(stems(&mut section, &whole), ["delay"]);
         record("another text");
-        assert_eq!(stems(&mut section, &value), want);
+        assert_eq!(stems(&mut section, &run), want);
     }
 
     #[test]
@@ -335,10 +393,13 @@ mod tests {
     #[test]
     fn the_values_ranges_read_back() {
         let mut ranges = Vec::new();
-        let value = section_value("\0text\0", &[3..9, 0..2, 12..14, 8..10]);
-        assert_eq!(parse_value(&value, &mut ranges), Some("\0text\0"));
-        assert_eq!(ranges, [0..2, 3..10, 12..14]);
-        assert_eq!(parse_value(&section_value("", &[]), &mut ranges), Some(""));
+        let text = "a b \0c\0 d e";
+        let spans = [(2..3, 1..2), (4..7, 2..3), (8..11, 3..5), (2..3, 1..1)];
+        let value = section_value(text, &spans);
+        assert_eq!(parse_value(&value, &mut ranges), Some((2, "b \0c\0 d e")));
+        assert_eq!(ranges, std::slice::from_ref(&(0..4)));
+        let value = section_value("", &[]);
+        assert_eq!(parse_value(&value, &mut ranges), Some((0, "")));
         assert!(ranges.is_empty());
     }
 
@@ -347,18 +408,39 @@ mod tests {
         #[test]
         fn replayed_and_cut_stems_agree(
             words in proptest::collection::vec("[a-zA-Z’']{1,9}|[0-9]{1,3}|[ .,;\n-]{1,2}", 0..60),
-            ranges in proptest::collection::vec((0u32..40, 0u32..12), 0..4),
+            spans in proptest::collection::vec((0usize..400, 0usize..80), 0..4),
+            whole_pieces in proptest::bool::ANY,
         ) {
             let text: String = words.join(" ");
-            let ranges: Vec<Range<u32>> = ranges.iter().map(|&(s, n)| s..s + n).collect();
-            let value = section_value(&text, &ranges);
+            // Byte ranges anywhere (whole pieces or not), on character boundaries.
+            let floor = |mut i: usize| {
+                i = i.min(text.len());
+                while !text.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            };
+            let space = |b: &u8| b.is_ascii_whitespace();
+            // Or widened to whole pieces, as the parser's lines are.
+            let widen = |r: Range<usize>| {
+                let bytes = text.as_bytes();
+                let start = bytes[..r.start].iter().rposition(space).map_or(0, |i| i + 1);
+                let end = bytes[r.end..].iter().position(space).map_or(bytes.len(), |i| r.end + i);
+                start..end
+            };
+            let bytes: Vec<Range<usize>> = spans
+                .iter()
+                .map(|&(s, n)| floor(s)..floor(s + n).max(floor(s)))
+                .map(|r| if whole_pieces { widen(r) } else { r })
+                .collect();
+            let value = value(&text, &bytes);
             let mut section = SectionStemmer::default();
             record("");
             let cut = stems(&mut section, &value);
             record(&text);
             let replayed = stems(&mut section, &value);
             prop_assert_eq!(&cut, &replayed);
-            prop_assert_eq!(cut, reference(&text, &ranges));
+            prop_assert_eq!(cut, reference(&text, &positions(&text, &bytes)));
         }
     }
 }
