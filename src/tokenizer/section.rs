@@ -24,9 +24,9 @@ use std::cell::RefCell;
 use std::ops::Range;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-/// Opens and closes the word ranges at the start of a [`section_value`]
-/// (never the first character of a decision's text: a value without it is
-/// plain text, all of whose words are stemmed).
+/// Opens and closes the head of a [`section_value`] (where its run lies and
+/// its word ranges). A value that does not start with it is plain text, all
+/// of whose words are stemmed.
 const MARK: char = '\0';
 
 /// The value a section's stemmed field is given: the words of `text` at
