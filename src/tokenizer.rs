@@ -500,9 +500,8 @@ pub fn normalise_into(word: &str, out: &mut String) {
 pub struct CachedStemmer {
     words: WordTokenizer,
     stems: StemCache,
-    /// Whether its streams leave their stems for the sections (see
+    /// Where its streams write down their stems for the sections (see
     /// [`SectionStemmer`]): when its words are shared, for indexing only.
-    record: bool,
     recording: section::Recording,
 }
 
@@ -510,7 +509,6 @@ impl CachedStemmer {
     /// Stems the words `words` cuts.
     fn over(words: WordTokenizer) -> CachedStemmer {
         CachedStemmer {
-            record: words.share,
             words,
             ..CachedStemmer::default()
         }
@@ -528,7 +526,7 @@ impl Tokenizer for CachedStemmer {
     type TokenStream<'a> = CachedStemStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CachedStemStream<'a> {
-        let recording = self.record.then(|| {
+        let recording = self.words.share.then(|| {
             self.recording.start(text);
             &mut self.recording
         });

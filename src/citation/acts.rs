@@ -37,10 +37,11 @@ static ACT_RE: LazyLock<Regex> = LazyLock::new(|| {
     // `Health and Social Care Act 2008 (Regulated Activities) Regulations 2014`.
     let inner = format!(r"(?:{word}|{paren}|Act{ws}+{year}{ws}+{paren})");
     let name = format!(
-        r"(?-u:\b)(?P<name>{word}(?:,?{ws}+(?:{conn}{ws}+)*{inner})*{ws}+(?:Act|Regulations|Order){ws}+(?P<year>{year}))(?-u:\b)"
+        r"(?-u:\b)(?:{word}(?:,?{ws}+(?:{conn}{ws}+)*{inner})*{ws}+(?:Act|Regulations|Order){ws}+{year})(?-u:\b)"
     );
-    let lga = format!(r"(?-u:\b)LGA{ws}*(?P<lga>{year})(?-u:\b)");
-    let bare = format!(r"(?-u:\b)(?P<bare>Local{ws}+Government{ws}+Act)(?-u:\b)");
+    let lga = format!(r"(?-u:\b)LGA{ws}*{year}(?-u:\b)");
+    let bare = format!(r"(?-u:\b)Local{ws}+Government{ws}+Act(?-u:\b)");
+    // Three forms, told apart by what they match (see `find`).
     Regex::new(&format!("{name}|{lga}|{bare}")).expect("valid act regex")
 });
 

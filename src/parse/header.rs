@@ -33,10 +33,6 @@ static FINAL_DECISION_LINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid final-decision regex")
 });
 
-/// `Summary: …`; the text may be empty (it then follows on the next line).
-static SUMMARY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*summary\s*:\s*(.*?)\s*$").expect("valid summary regex"));
-
 /// The closing line (FORMAT §6), also accepting `Ombudsmen` and a final
 /// full stop.
 static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
@@ -146,13 +142,13 @@ pub fn final_decision_rest(line: &str) -> Option<&str> {
     let rest = caps.get(1).map_or("", |m| m.as_str());
     // "The Ombudsman's final decision is …" would be prose, not the header
     // line; only an empty rest or a `Summary:` qualifies.
-    (rest.is_empty() || SUMMARY.is_match(rest)).then_some(rest)
+    (rest.is_empty() || summary_text(rest).is_some()).then_some(rest)
 }
 
-/// For a `Summary:` line, the text after the colon (possibly empty),
-/// trimmed. What [`SUMMARY`] matches, read without finding its capture
-/// group (a slow second search over the whole line; a test compares the
-/// two), except that `summary` is matched in ASCII case only.
+/// For a `Summary:` line, the text after the colon (possibly empty,
+/// when the summary follows on the next line), trimmed. Read by hand: a
+/// regular expression with a capture group searched the whole line twice
+/// (tests compare the two; `summary` is matched in ASCII case only).
 pub fn summary_text(line: &str) -> Option<&str> {
     let rest = line.trim_start();
     let label = rest.get(..7)?;
@@ -265,9 +261,10 @@ mod tests {
         assert_eq!(summary_text("Summary : the Council"), Some("the Council"));
     }
 
-    /// What [`SUMMARY`]'s capture group holds, the reference for
-    /// [`summary_text`].
+    /// The reference for [`summary_text`]: a regular expression.
     fn summary_by_regex(line: &str) -> Option<&str> {
+        static SUMMARY: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"(?i)^\s*summary\s*:\s*(.*?)\s*$").unwrap());
         let caps = SUMMARY.captures(line)?;
         Some(caps.get(1).map_or("", |m| m.as_str()))
     }

@@ -19,7 +19,7 @@
 //! cuts and stems the run itself, so the tokens are always those of the
 //! value given (a property test compares the two ways).
 
-use super::{StemCache, WordTokenizer};
+use super::CachedStemmer;
 use std::cell::RefCell;
 use std::ops::Range;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
@@ -169,8 +169,8 @@ impl Recording {
 /// the words a [`section_value`] names (of all words, for plain text).
 #[derive(Clone, Default)]
 pub struct SectionStemmer {
-    words: WordTokenizer,
-    cache: StemCache,
+    /// Cuts and stems a run not found among the last recorded stems.
+    stemmer: CachedStemmer,
     ranges: Vec<Range<u32>>,
     /// The stems to hand out, found when the stream is made.
     out: Stems,
@@ -181,7 +181,7 @@ impl SectionStemmer {
     /// The stems of the words of `text` whose positions lie in `ranges`
     /// (sorted), or of all its words, cut and stemmed here.
     fn cut(&mut self, text: &str, ranges: Option<&[Range<u32>]>) {
-        let mut stream = self.words.token_stream(text);
+        let mut stream = self.stemmer.token_stream(text);
         let mut next_range = 0;
         let mut position = 0u32;
         while stream.advance() {
@@ -197,9 +197,7 @@ impl SectionStemmer {
                     None => break,
                 }
             }
-            let token = stream.token_mut();
-            self.cache.stem_in_place(&mut token.text);
-            self.out.push(token);
+            self.out.push(stream.token());
         }
     }
 }
@@ -313,7 +311,7 @@ mod tests {
     /// Runs the whole text's recording stemmed stream over `text`, as the
     /// indexer does just before the sections.
     fn record(text: &str) {
-        let mut whole = crate::tokenizer::CachedStemmer::over(WordTokenizer::sharing());
+        let mut whole = CachedStemmer::over(crate::tokenizer::WordTokenizer::sharing());
         let mut stream = whole.token_stream(text);
         while stream.advance() {}
     }
@@ -321,12 +319,8 @@ mod tests {
     /// A section over the byte ranges `bytes` of `text`, as the indexer
     /// makes it: with their word positions.
     fn value(text: &str, bytes: &[Range<usize>]) -> String {
-        let pairs: Vec<(usize, usize)> = bytes.iter().map(|b| (b.start, b.end)).collect();
-        let spans: Vec<(Range<usize>, Range<u32>)> = bytes
-            .iter()
-            .cloned()
-            .zip(crate::tokenizer::word_ranges(text, &pairs))
-            .collect();
+        let spans: Vec<(Range<usize>, Range<u32>)> =
+            bytes.iter().cloned().zip(positions(text, bytes)).collect();
         section_value(text, &spans)
     }
 
