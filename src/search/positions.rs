@@ -13,10 +13,12 @@
 //! the documents before it in its block of 128 (64 additions on average),
 //! zeroes a buffer, and its `PositionReader` copies them out of the block
 //! it decoded. A [`Cursor`] that *walks* a posting list instead:
-//! - decodes every block of documents, and sums each block's frequencies
-//!   once, so a document's first position is one look-up (the skip list
-//!   that would let it jump over blocks knows their position offsets, but
-//!   does not tell them outside tantivy);
+//! - decodes every block of documents it visits, and sums each block's
+//!   frequencies once, so a document's first position is one look-up;
+//!   blocks it jumps over are counted off the term's skip list ([`Skips`],
+//!   tantivy's layout, which tantivy keeps to itself), so a range of a
+//!   segment searched on its own (`split`) starts without decoding the
+//!   blocks before it;
 //! - decodes the positions itself ([`PositionBlocks`], tantivy's layout
 //!   read with the same `bitpacking` codec), adding up a document's gaps
 //!   straight out of the decoded block.
@@ -26,11 +28,11 @@
 //! 5.9–6.6 → 3.7–3.9 s; callgrind: 2.95 → 2.28 billion instructions for
 //! 22 searches), its full answer 9.4 → 5.9 ms at the median in a slow hour.
 //!
-//! Walking decodes blocks a skip would have jumped over, so it pays only
-//! when the rarest term's documents are enough to visit most blocks of the
-//! others anyway. Otherwise a cursor is tantivy's `SegmentPostings`, which
-//! jumps (see [`WALK_RATIO`]). Both give the same documents and positions
-//! (tested against each other).
+//! Walking sums the frequencies of every block it lands in, all 128 of
+//! them, so it pays when the rarest term's documents are enough to land in
+//! most blocks of the others anyway. Otherwise a cursor is tantivy's
+//! `SegmentPostings` (see [`WALK_RATIO`]). Both give the same documents and
+//! positions (tested against each other).
 
 use bitpacking::{BitPacker, BitPacker4x};
 use tantivy::directory::{CompositeFile, OwnedBytes};
@@ -42,6 +44,10 @@ use tantivy::{DocId, DocSet, SegmentReader, TERMINATED, Term};
 /// Documents in a block of a posting list (tantivy's, fixed by its format).
 const COMPRESSION_BLOCK_SIZE: usize = 128;
 
+/// The bytes before the first term's postings in a field's postings file:
+/// its number of tokens (tantivy's `InvertedIndexReader`).
+const TOKEN_COUNT_BYTES: usize = 8;
+
 /// A phrase's terms are walked (not skipped through) in a segment when its
 /// rarest term's documents, times this, reach every other term's: then the
 /// rarest term's documents land in most blocks (of 128) of the others, and
@@ -50,6 +56,9 @@ const COMPRESSION_BLOCK_SIZE: usize = 128;
 /// decisions, which walk at 128 and skip at 16, answered 15–20% faster
 /// walking; a one-shot search, whose first touch of each page of the lists
 /// costs a fault, about 0.1–0.3 ms slower (3.72 → 4.09 ms, 200 runs).
+/// Since walks jump over blocks by the skip list, walking every phrase
+/// measured the same as this within the machine's noise (4 interleaved
+/// rounds), so the ratio stays.
 pub const WALK_RATIO: u32 = 128;
 
 /// A term's documents in one segment, in order, with each one's positions.
@@ -150,6 +159,10 @@ pub fn keep_common(left: &mut Vec<u32>, right: &[u32]) {
 pub struct Walk {
     block: BlockSegmentPostings,
     positions: PositionBlocks,
+    /// The term's skip list, for jumps over blocks without decoding them.
+    skips: Skips,
+    /// The current block's index in the list.
+    block_index: usize,
     doc: DocId,
     /// The current document's index in the block.
     cur: usize,
@@ -161,10 +174,12 @@ pub struct Walk {
 }
 
 impl Walk {
-    fn new(block: BlockSegmentPostings, positions: PositionBlocks) -> Walk {
+    fn new(block: BlockSegmentPostings, positions: PositionBlocks, skips: Skips) -> Walk {
         let mut walk = Walk {
             block,
             positions,
+            skips,
+            block_index: 0,
             doc: 0,
             cur: 0,
             before: 0,
@@ -205,7 +220,10 @@ impl Walk {
     }
 
     /// From the current block and index on, the first document at or past
-    /// `target`, crossing into later blocks as needed.
+    /// `target`, crossing into later blocks as needed. Blocks that end
+    /// before `target` past the next one are jumped over by the skip list,
+    /// as tantivy's postings jump, without decoding them: a range of a
+    /// segment searched on its own (`split`) starts with such a jump.
     #[cold]
     fn settle(&mut self, target: DocId) -> DocId {
         loop {
@@ -220,7 +238,24 @@ impl Walk {
                 return docs[self.cur];
             }
             self.before += self.starts[docs.len()];
-            self.block.advance();
+            // The next block is the first that may hold `target`, unless
+            // the skip list says a later one is.
+            let mut next = self.block_index + 1;
+            while let Some((last_doc, positions)) = self.skips.entry(next) {
+                if last_doc >= target {
+                    break;
+                }
+                self.before += u64::from(positions);
+                next += 1;
+            }
+            if next == self.block_index + 1 {
+                self.block.advance();
+            } else {
+                // tantivy's own skip list lands on the same block: the
+                // first whose last document reaches `target`.
+                self.block.seek(target);
+            }
+            self.block_index = next;
             self.cur = 0;
             self.count_starts();
         }
@@ -238,6 +273,65 @@ impl Walk {
             self.before + self.starts[self.cur],
             self.block.freq(self.cur),
         )
+    }
+}
+
+/// A term's skip list in a segment (tantivy's layout for a field with
+/// positions): for each full block of 128 documents, 12 bytes: its last
+/// document (u32, little-endian), the bit widths of its documents and
+/// frequencies, its number of positions (u32), and its block-max norm and
+/// frequency. A list of fewer than 128 documents has none.
+pub struct Skips {
+    data: OwnedBytes,
+}
+
+impl Skips {
+    const ENTRY_BYTES: usize = 12;
+
+    /// The skip list at the start of a term's postings bytes, or none
+    /// (then a walk steps block by block) when the term has no full block
+    /// or the bytes are not as expected.
+    pub fn open(mut postings: OwnedBytes, doc_freq: u32) -> Skips {
+        let full_blocks = doc_freq as usize / COMPRESSION_BLOCK_SIZE;
+        let none = Skips {
+            data: OwnedBytes::empty(),
+        };
+        if full_blocks == 0 {
+            return none;
+        }
+        match read_vint(&mut postings) {
+            Some(len) if len == full_blocks * Self::ENTRY_BYTES && len <= postings.len() => Skips {
+                data: postings.split(len).0,
+            },
+            _ => none,
+        }
+    }
+
+    /// Block `index`'s last document and number of positions; `None` for
+    /// the last block when it is not full, and past the end.
+    #[inline]
+    fn entry(&self, index: usize) -> Option<(DocId, u32)> {
+        let at = index.checked_mul(Self::ENTRY_BYTES)?;
+        let entry = self.data.as_slice().get(at..at + Self::ENTRY_BYTES)?;
+        let u32_at =
+            |i: usize| u32::from_le_bytes([entry[i], entry[i + 1], entry[i + 2], entry[i + 3]]);
+        Some((u32_at(0), u32_at(6)))
+    }
+}
+
+/// Reads a VInt (tantivy's: 7 bits a byte, the last byte's top bit set)
+/// off the front of `bytes`; `None` when the bytes end first or it does not
+/// fit a `usize`.
+fn read_vint(bytes: &mut OwnedBytes) -> Option<usize> {
+    let (mut value, mut shift) = (0usize, 0u32);
+    loop {
+        let byte = *bytes.as_slice().first()?;
+        bytes.advance(1);
+        value |= usize::from(byte & 127).checked_shl(shift)?;
+        if byte & 128 != 0 {
+            return Some(value);
+        }
+        shift += 7;
     }
 }
 
@@ -264,18 +358,7 @@ pub struct PositionBlocks {
 impl PositionBlocks {
     pub fn open(mut bytes: OwnedBytes) -> std::io::Result<PositionBlocks> {
         let damaged = || std::io::Error::new(std::io::ErrorKind::InvalidData, "damaged positions");
-        let (mut packed, mut shift) = (0usize, 0u32);
-        loop {
-            let byte = *bytes.as_slice().first().ok_or_else(damaged)?;
-            bytes.advance(1);
-            packed |= usize::from(byte & 127)
-                .checked_shl(shift)
-                .ok_or_else(damaged)?;
-            if byte & 128 != 0 {
-                break;
-            }
-            shift += 7;
-        }
+        let packed = read_vint(&mut bytes).ok_or_else(damaged)?;
         if packed > bytes.len() {
             return Err(damaged());
         }
@@ -425,21 +508,35 @@ impl<T: Copy> Aligned<T> {
         let rarest = infos.first().map_or(0, |(info, _)| info.doc_freq);
         let commonest = infos.last().map_or(0, |(info, _)| info.doc_freq);
         let walk = rarest.saturating_mul(WALK_RATIO) >= commonest;
-        // The positions of the field in this segment, for walking cursors.
-        let positions = if walk {
-            let file = reader.open_read(SegmentComponent::Positions)?;
-            CompositeFile::open(&file)?.open_read(field)
+        // The positions and postings of the field in this segment, for
+        // walking cursors.
+        let files = if walk {
+            let open = |component| -> tantivy::Result<_> {
+                let file = reader.open_read(component)?;
+                Ok(CompositeFile::open(&file)?.open_read(field))
+            };
+            // A field's postings start with its number of tokens (a u64),
+            // which term ranges leave out (as tantivy's reader does).
+            let postings = open(SegmentComponent::Postings)?
+                .filter(|file| file.num_bytes() >= TOKEN_COUNT_BYTES as u64)
+                .map(|file| file.slice_from(TOKEN_COUNT_BYTES));
+            open(SegmentComponent::Positions)?.zip(postings)
         } else {
             None
         };
         let mut cursors = Vec::with_capacity(infos.len());
         for (info, place) in infos {
-            let cursor = match &positions {
-                Some(file) => {
+            let cursor = match &files {
+                Some((positions, postings)) => {
                     let block = index
                         .read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
-                    let bytes = file.read_bytes_slice(info.positions_range.clone())?;
-                    Cursor::Walk(Box::new(Walk::new(block, PositionBlocks::open(bytes)?)))
+                    let bytes = positions.read_bytes_slice(info.positions_range.clone())?;
+                    let skips = postings.read_bytes_slice(info.postings_range.clone())?;
+                    Cursor::Walk(Box::new(Walk::new(
+                        block,
+                        PositionBlocks::open(bytes)?,
+                        Skips::open(skips, info.doc_freq),
+                    )))
                 }
                 None => Cursor::Skip(Box::new(index.read_postings_from_terminfo(
                     &info,
@@ -507,6 +604,29 @@ mod tests {
         assert!(left.is_empty());
     }
 
+    /// A skip list that is not as expected is not used (a walk then steps
+    /// block by block), and reading past it answers `None`.
+    #[test]
+    fn unexpected_skip_lists_are_not_used() {
+        for (bytes, doc_freq) in [
+            (vec![], 300),
+            (vec![0x80 | 24], 300),
+            (vec![0x80 | 12, 1, 2, 3], 300),
+            (vec![0x80 | 13; 20], 300),
+            (vec![0x7f; 20], 300),
+            (vec![0x80 | 12; 20], 100),
+        ] {
+            let skips = Skips::open(OwnedBytes::new(bytes), doc_freq);
+            assert_eq!(skips.entry(0), None);
+            assert_eq!(skips.entry(usize::MAX), None);
+        }
+        let mut ok = vec![0x80 | 12];
+        ok.extend([7, 0, 0, 0, 5, 3, 9, 0, 0, 0, 1, 2]);
+        let skips = Skips::open(OwnedBytes::new(ok), 200);
+        assert_eq!(skips.entry(0), Some((7, 9)));
+        assert_eq!(skips.entry(1), None);
+    }
+
     /// Damaged position data reads as some positions, never a panic.
     #[test]
     fn damaged_positions_do_not_panic() {
@@ -530,11 +650,11 @@ mod tests {
         }
     }
 
-    /// A walking cursor gives the same documents, frequencies and positions
-    /// as tantivy's postings, whether it steps or jumps: over a list of many
-    /// blocks with varied frequencies, seeking to every `step`-th document.
-    #[test]
-    fn a_walk_reads_what_tantivys_postings_read() -> tantivy::Result<()> {
+    /// 1,000 documents in one segment: `a` in every other one, `b` in every
+    /// one, repeated i % 7 + 1 times among other words (which in every
+    /// tenth document make gaps too wide for a byte), and `c` in exactly
+    /// two full blocks of documents: no last, partial block.
+    fn blocks_index() -> tantivy::Result<(Index, tantivy::schema::Field)> {
         let mut schema = Schema::builder();
         let body = schema.add_text_field("body", TEXT);
         let index = Index::create_in_ram(schema.build());
@@ -560,6 +680,54 @@ mod tests {
             writer.add_document(doc!(body => text))?;
         }
         writer.commit()?;
+        Ok((index, body))
+    }
+
+    /// The skip list read by [`Skips`] says what tantivy's blocks hold:
+    /// each full block's last document and number of positions.
+    #[test]
+    fn skips_are_tantivys_blocks() -> tantivy::Result<()> {
+        let (index, body) = blocks_index()?;
+        let searcher = index.reader()?.searcher();
+        let reader = searcher.segment_reader(0);
+        let inverted = reader.inverted_index(body)?;
+        let file = reader.open_read(SegmentComponent::Postings)?;
+        let postings = CompositeFile::open(&file)?
+            .open_read(body)
+            .map(|f| f.slice_from(TOKEN_COUNT_BYTES))
+            .expect("the field has postings");
+        for (word, full_blocks) in [("a", 3), ("b", 7), ("c", 2)] {
+            let Some(info) = inverted.get_term_info(&Term::from_field_text(body, word))? else {
+                panic!("{word} is indexed");
+            };
+            let skips = Skips::open(
+                postings.read_bytes_slice(info.postings_range.clone())?,
+                info.doc_freq,
+            );
+            let mut block =
+                inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+            for i in 0..full_blocks {
+                let last = block.docs().last().copied();
+                let positions = block.freqs().iter().sum::<u32>();
+                assert_eq!(
+                    skips.entry(i),
+                    last.map(|d| (d, positions)),
+                    "{word} block {i}"
+                );
+                block.advance();
+            }
+            assert_eq!(skips.entry(full_blocks), None, "{word}");
+        }
+        Ok(())
+    }
+
+    /// A walking cursor gives the same documents, frequencies and positions
+    /// as tantivy's postings, whether it steps or jumps: over a list of many
+    /// blocks with varied frequencies, seeking to every `step`-th document
+    /// (300 jumps over blocks by the skip list).
+    #[test]
+    fn a_walk_reads_what_tantivys_postings_read() -> tantivy::Result<()> {
+        let (index, body) = blocks_index()?;
         let searcher = index.reader()?.searcher();
         let reader = searcher.segment_reader(0);
         for word in ["a", "b", "c"] {
