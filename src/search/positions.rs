@@ -220,10 +220,10 @@ impl Walk {
     }
 
     /// From the current block and index on, the first document at or past
-    /// `target`, crossing into later blocks as needed. Blocks that end
-    /// before `target` past the next one are jumped over by the skip list,
-    /// as tantivy's postings jump, without decoding them: a range of a
-    /// segment searched on its own (`split`) starts with such a jump.
+    /// `target`, crossing into later blocks as needed. Later blocks that
+    /// end before `target` are jumped over by the skip list without being
+    /// decoded, as tantivy's postings jump: a range of a segment searched
+    /// on its own (`split`) starts with such a jump.
     #[cold]
     fn settle(&mut self, target: DocId) -> DocId {
         loop {
@@ -312,7 +312,10 @@ impl Skips {
     #[inline]
     fn entry(&self, index: usize) -> Option<(DocId, u32)> {
         let at = index.checked_mul(Self::ENTRY_BYTES)?;
-        let entry = self.data.as_slice().get(at..at + Self::ENTRY_BYTES)?;
+        let entry = self
+            .data
+            .as_slice()
+            .get(at..at.checked_add(Self::ENTRY_BYTES)?)?;
         let u32_at =
             |i: usize| u32::from_le_bytes([entry[i], entry[i + 1], entry[i + 2], entry[i + 3]]);
         Some((u32_at(0), u32_at(6)))
