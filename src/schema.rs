@@ -39,7 +39,7 @@ use tantivy::{DateTime, TantivyDocument};
 /// files changes, so an index built by an older version is recognised and
 /// rebuilt instead of misread. The schema carries it as the name of an empty
 /// field (`format_N`), so comparing schemas compares versions too.
-pub const FORMAT_VERSION: u32 = 11;
+pub const FORMAT_VERSION: u32 = 12;
 
 // ---- Incremental indexing: the file behind each document. ----
 
@@ -182,15 +182,16 @@ fn add_text(
     pairs: bool,
     place: Option<Spanned>,
 ) -> TextField {
-    let exact = if pairs {
-        tokenizer::EXACT_PAIRS
+    let (exact, stemmed) = if pairs {
+        // The whole text: its stems are left for the sections.
+        (tokenizer::EXACT_PAIRS, tokenizer::TEXT_STEMS)
     } else {
-        tokenizer::EXACT
+        (tokenizer::EXACT, tokenizer::STEMMED)
     };
     TextField {
         pairs,
         exact: builder.add_text_field(name, text_options(exact, true)),
-        stemmed: add_stemmed(builder, name, tokenizer::STEMMED),
+        stemmed: add_stemmed(builder, name, stemmed),
         span: None,
         place,
     }
@@ -323,13 +324,11 @@ impl Fields {
         // The sections without exact fields of their own are matched within
         // their word positions in the whole text, and their stemmed fields
         // hold the stems of those words.
-        let sections = [
-            self.summary,
-            self.complaint,
-            self.reasons,
-            self.final_decision,
-        ];
-        let spanned = |s: &&SectionSpan| sections.iter().any(|f| f.span == Some(s.section));
+        let spanned = |s: &&SectionSpan| {
+            [self.complaint, self.reasons]
+                .iter()
+                .any(|f| f.span == Some(s.section))
+        };
         let bytes: Vec<(usize, usize)> = d
             .spans
             .iter()

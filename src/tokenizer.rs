@@ -64,6 +64,10 @@ pub const EXACT: &str = "ombud_exact";
 pub const EXACT_PAIRS: &str = "ombud_exact_pairs";
 /// Name under which the stemmed analyzer is registered.
 pub const STEMMED: &str = "ombud_stem";
+/// Name under which the whole text's stemmed analyzer is registered: the
+/// stemmed analyzer, which also leaves its stems for the sections that
+/// follow (see [`SectionStemmer`]).
+pub const TEXT_STEMS: &str = "ombud_text_stem";
 /// Name under which the analyzer of the spanned sections' stemmed fields is
 /// registered (see [`SectionStemmer`]).
 pub const SECTION_STEMS: &str = "ombud_section_stem";
@@ -501,8 +505,9 @@ pub struct CachedStemmer {
     words: WordTokenizer,
     stems: StemCache,
     /// Where its streams write down their stems for the sections (see
-    /// [`SectionStemmer`]): when its words are shared, for indexing only.
-    recording: section::Recording,
+    /// [`SectionStemmer`]); `None` but for the whole text's analyzer
+    /// ([`TEXT_STEMS`]), whose stems are the only ones the sections read.
+    recording: Option<section::Recording>,
 }
 
 impl CachedStemmer {
@@ -511,6 +516,15 @@ impl CachedStemmer {
         CachedStemmer {
             words,
             ..CachedStemmer::default()
+        }
+    }
+
+    /// Stems the words `words` cuts, and leaves the stems of each text it
+    /// finishes for the sections ([`SectionStemmer`]).
+    fn recording(words: WordTokenizer) -> CachedStemmer {
+        CachedStemmer {
+            recording: Some(section::Recording::default()),
+            ..CachedStemmer::over(words)
         }
     }
 }
@@ -526,14 +540,13 @@ impl Tokenizer for CachedStemmer {
     type TokenStream<'a> = CachedStemStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CachedStemStream<'a> {
-        let recording = self.words.share.then(|| {
-            self.recording.start(text);
-            &mut self.recording
-        });
+        if let Some(recording) = &mut self.recording {
+            recording.start(text);
+        }
         CachedStemStream {
             inner: self.words.token_stream(text),
             stems: &mut self.stems,
-            recording,
+            recording: self.recording.as_mut(),
         }
     }
 }
@@ -712,7 +725,7 @@ pub fn word_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<std::ops::Range
 }
 
 /// Registers the analyzers on `index` under [`EXACT`], [`EXACT_PAIRS`],
-/// [`STEMMED`] and [`SECTION_STEMS`]. These are the indexing forms: each
+/// [`STEMMED`], [`TEXT_STEMS`] and [`SECTION_STEMS`]. These are the indexing forms: each
 /// text's exact field and its stemmed twin share one cutting into words (see
 /// `Words`), and the spanned sections take their stems from the whole
 /// text's ([`SectionStemmer`]); they give the same tokens as [`exact`],
@@ -723,6 +736,7 @@ pub fn register(index: &Index) {
     tokenizers.register(EXACT, words());
     tokenizers.register(EXACT_PAIRS, PairTokenizer::over(words()));
     tokenizers.register(STEMMED, CachedStemmer::over(words()));
+    tokenizers.register(TEXT_STEMS, CachedStemmer::recording(words()));
     tokenizers.register(SECTION_STEMS, SectionStemmer::default());
 }
 

@@ -311,7 +311,7 @@ mod tests {
     /// Runs the whole text's recording stemmed stream over `text`, as the
     /// indexer does just before the sections.
     fn record(text: &str) {
-        let mut whole = CachedStemmer::over(crate::tokenizer::WordTokenizer::sharing());
+        let mut whole = CachedStemmer::recording(crate::tokenizer::WordTokenizer::sharing());
         let mut stream = whole.token_stream(text);
         while stream.advance() {}
     }
