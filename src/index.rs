@@ -178,19 +178,18 @@ pub fn open_for_rebuild(dir: &Path) -> Result<Writable, IndexError> {
     })
 }
 
-/// Settings of a new index: the stored text is compressed with lz4, one
-/// decision per block, so a hit decompresses its own text and nothing
-/// else's (tantivy's default 16 KB blocks hold two or three decisions).
-/// Every answer decompresses its ten hits, so the store is chosen for that:
-/// reading a generated decision at random took 5.6 µs with lz4 against
-/// 13 µs with zstd (level 3) on the 2-core development machine, and the
-/// full answer's p50 at 100,000 decisions went 0.526 → 0.462 ms
-/// (interleaved A/B), for a store of 51% of the text's size against 34%
-/// (index 1.28× the corpus against 1.11×, at format 8; 1.08× at format 9,
-/// whose long sections have no exact fields of their own).
+/// Settings of a new index: one decision per store block, so a hit reads
+/// its own text and nothing else's (tantivy's default 16 KB blocks hold two
+/// or three decisions), and no compression of tantivy's own: the text is
+/// already packed, against a dictionary of decision prose, by
+/// [`crate::store`]. Every answer reads its ten hits, so the store is chosen
+/// for that: reading a generated decision at random took 5.6 µs with lz4
+/// against 13 µs with zstd (level 3) on the 2-core development machine, and
+/// the full answer's p50 at 100,000 decisions went 0.526 → 0.462 ms
+/// (interleaved A/B) when tantivy's zstd store gave way to its lz4 one.
 fn settings() -> IndexSettings {
     IndexSettings {
-        docstore_compression: Compressor::Lz4,
+        docstore_compression: Compressor::None,
         docstore_blocksize: DOCSTORE_BLOCK_BYTES,
         ..IndexSettings::default()
     }

@@ -18,4 +18,6 @@ pub mod render;
 pub mod schema;
 pub mod search;
 pub mod server;
+pub mod store;
 pub mod tokenizer;
+mod vint;

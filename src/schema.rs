@@ -21,8 +21,9 @@
 //! - `section_bytes` records where every section lies in the stored text,
 //!   in bytes, so that snippets highlight what a query named in a section
 //!   only there.
-//! - The whole decision text is stored once (`body`, stored only). `show`
-//!   re-parses it, so the section fields are not stored a second time.
+//! - The whole decision text is stored once (`body`, stored only, packed
+//!   by [`crate::store`]). `show` re-parses it, so the section fields are
+//!   not stored a second time.
 //! - Facets and filters use fast fields: `authority`, `outcome`, `category`,
 //!   `category_top`, `citation` (multi-valued), `year` and `date`.
 
@@ -39,7 +40,7 @@ use tantivy::{DateTime, TantivyDocument};
 /// files changes, so an index built by an older version is recognised and
 /// rebuilt instead of misread. The schema carries it as the name of an empty
 /// field (`format_N`), so comparing schemas compares versions too.
-pub const FORMAT_VERSION: u32 = 12;
+pub const FORMAT_VERSION: u32 = 13;
 
 // ---- Incremental indexing: the file behind each document. ----
 
@@ -128,7 +129,8 @@ pub struct Fields {
     pub schema: Schema,
     /// The whole decision, indexed.
     pub text: TextField,
-    /// The whole decision as read, stored (for snippets and `show`).
+    /// The whole decision as read, stored packed by [`crate::store`] (for
+    /// snippets and `show`).
     pub body: Field,
     pub summary: TextField,
     pub complaint: TextField,
@@ -255,7 +257,7 @@ impl Fields {
         let text = add_text(&mut b, "text", true, None);
         let complaint = add_spanned(&mut b, "complaint", text, Spanned::Complaint);
         let reasons = add_spanned(&mut b, "reasons", text, Spanned::Reasons);
-        let body = b.add_text_field("body", STORED);
+        let body = b.add_bytes_field("body", STORED);
         let summary = add_text(&mut b, "summary", false, Some(Spanned::Summary));
         let final_decision = add_text(&mut b, "final", false, Some(Spanned::FinalDecision));
         let section_span = b.add_u64_field("section_span", FAST);
@@ -320,7 +322,7 @@ impl Fields {
     /// The tantivy document for one decision.
     pub fn document(&self, d: &Decision) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
-        doc.add_text(self.body, &d.full_text);
+        doc.add_bytes(self.body, &crate::store::pack(&d.full_text));
         // The sections without exact fields of their own are matched within
         // their word positions in the whole text, and their stemmed fields
         // hold the stems of those words.

@@ -4,8 +4,8 @@
 //! path) is read from fast-field columns, so a page without snippets
 //! decompresses no stored text at all. Only snippets need the decision's
 //! text: it is read from the document store, where every decision is a
-//! compressed block of its own (see `index::settings`), so a hit costs the
-//! decompression of its own text and nothing else's.
+//! block of its own (see `index::settings`), packed by [`crate::store`], so
+//! a hit costs the decompression of its own text and nothing else's.
 //!
 //! The columns of a segment are opened once per snapshot ([`PageColumns`],
 //! kept by the engine) on the first hit read from that segment. Looking a
@@ -18,13 +18,13 @@
 use std::sync::OnceLock;
 
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::schema::Value;
-use tantivy::{DateTime, DocAddress, DocId, Score, Searcher, TantivyDocument};
+use tantivy::{DateTime, DocAddress, DocId, Score, Searcher};
 
 use super::snippet::Highlighter;
 use super::{Hit, SNIPPETS_PER_HIT};
 use crate::decision::{Decision, SectionSpan};
 use crate::schema::{self, Fields};
+use crate::store;
 
 /// The columns of one segment that a hit's metadata is read from; a
 /// column is `None` when no decision of the segment has the value.
@@ -37,6 +37,8 @@ struct SegmentColumns {
     date: Option<Column<DateTime>>,
     /// Where the spanned sections lie in the stored text (`section_bytes`).
     sections: Option<Column<u64>>,
+    /// The stored texts.
+    texts: store::Texts,
 }
 
 /// A text column, with its dictionary decoded when the engine is long-lived.
@@ -142,6 +144,7 @@ impl PageColumns {
             path: text(fields.path)?,
             date: fast.column_opt::<DateTime>(name(fields.date))?,
             sections: fast.column_opt::<u64>(name(fields.section_bytes))?,
+            texts: store::Texts::open(reader, fields.body)?,
         };
         // Another thread may have opened it meanwhile; either copy will do.
         Ok(slot.get_or_init(|| opened))
@@ -157,10 +160,8 @@ impl PageColumns {
     ) -> tantivy::Result<Option<Decision>> {
         let columns = self.segment(searcher, fields, addr.segment_ord)?;
         let path = first_str(&columns.path, addr.doc_id)?.unwrap_or_default();
-        with_text(searcher, fields, addr, |text| {
-            crate::parse::parse(text, &path).ok()
-        })
-        .map(Option::flatten)
+        let text = columns.texts.get(addr.doc_id)?;
+        Ok(text.and_then(|text| crate::parse::parse(&text, &path).ok()))
     }
 
     /// The hit for the decision at `addr`, ranked `rank` with `score`; with
@@ -190,10 +191,9 @@ impl PageColumns {
                         .collect(),
                     _ => Vec::new(),
                 };
-                with_text(searcher, fields, addr, |text| {
-                    h.snippets(text, &sections, SNIPPETS_PER_HIT)
-                })?
-                .unwrap_or_default()
+                let text = columns.texts.get(doc)?;
+                text.map(|text| h.snippets(&text, &sections, SNIPPETS_PER_HIT))
+                    .unwrap_or_default()
             }
             None => Vec::new(),
         };
@@ -214,21 +214,6 @@ impl PageColumns {
             snippets,
         })
     }
-}
-
-/// `f` of the stored text of the decision at `addr` (read in place, not
-/// copied), or `None` if it has none: the one place the store is read.
-fn with_text<R>(
-    searcher: &Searcher,
-    fields: &Fields,
-    addr: DocAddress,
-    f: impl FnOnce(&str) -> R,
-) -> tantivy::Result<Option<R>> {
-    let stored: TantivyDocument = searcher.doc(addr)?;
-    Ok(stored
-        .get_first(fields.body)
-        .and_then(|v| v.as_str())
-        .map(f))
 }
 
 /// The first value of `doc` in a text column, if it has one.

@@ -34,6 +34,7 @@
 //! `SegmentPostings` (see [`WALK_RATIO`]). Both give the same documents and
 //! positions (tested against each other).
 
+use crate::vint::read_vint;
 use bitpacking::{BitPacker, BitPacker4x};
 use tantivy::directory::{CompositeFile, OwnedBytes};
 use tantivy::index::SegmentComponent;
@@ -319,22 +320,6 @@ impl Skips {
         let u32_at =
             |i: usize| u32::from_le_bytes([entry[i], entry[i + 1], entry[i + 2], entry[i + 3]]);
         Some((u32_at(0), u32_at(6)))
-    }
-}
-
-/// Reads a VInt (tantivy's: 7 bits a byte, the last byte's top bit set)
-/// off the front of `bytes`; `None` when the bytes end first or it does not
-/// fit a `usize`.
-fn read_vint(bytes: &mut OwnedBytes) -> Option<usize> {
-    let (mut value, mut shift) = (0usize, 0u32);
-    loop {
-        let byte = *bytes.as_slice().first()?;
-        bytes.advance(1);
-        value |= usize::from(byte & 127).checked_shl(shift)?;
-        if byte & 128 != 0 {
-            return Some(value);
-        }
-        shift += 7;
     }
 }
 
