@@ -145,7 +145,8 @@ fn packed_value(mut bytes: OwnedBytes, field: Field) -> Option<OwnedBytes> {
     if u32::from_le_bytes(*id) != field.field_id() || rest.first() != Some(&BYTES_CODE) {
         return None;
     }
-    bytes.advance(5);
+    let head = id.len() + 1; // the field and the type code
+    bytes.advance(head);
     let length = read_vint(&mut bytes)?;
     (length == bytes.len()).then_some(bytes)
 }
