@@ -65,7 +65,12 @@ impl TextColumn {
             bounds.push(0);
             let mut stream = column.dictionary().stream()?;
             while stream.advance() {
-                text.push_str(&String::from_utf8_lossy(stream.key()));
+                // Validating is word-at-a-time; the lossy path is byte by
+                // byte, and a column's keys are always UTF-8 in practice.
+                match std::str::from_utf8(stream.key()) {
+                    Ok(key) => text.push_str(key),
+                    Err(_) => text.push_str(&String::from_utf8_lossy(stream.key())),
+                }
                 bounds.push(text.len());
             }
             Some(Decoded { text, bounds })
