@@ -11,7 +11,7 @@
 //! Re-tokenizing a whole decision (up to 40 KB) for each hit would cost more
 //! than the search itself, so the text is first scanned for each pattern's
 //! *anchor* (an ASCII prefix every matching word must start with) by one
-//! Aho-Corasick pass over the text with its ASCII letters lower-cased, and
+//! pass over the text with its ASCII letters lower-cased ([`Anchors`]), and
 //! only windows of text around the anchors are tokenized: a phrase's window
 //! reaches as far as the phrase may, a stem's holds the one word. Patterns
 //! without an anchor (a word starting with a non-ASCII letter) fall back to
@@ -24,7 +24,7 @@
 
 use crate::decision::{SectionSpan, Spanned};
 use crate::tokenizer::{self, StemCache};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind, packed};
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -92,7 +92,7 @@ pub struct Highlighter {
     prefixes: Vec<String>,
     /// Finds the patterns' anchors; `None` when some pattern has none and
     /// whole texts must be tokenized.
-    anchors: Option<AhoCorasick>,
+    anchors: Option<Anchors>,
     /// Per pattern: bytes to tokenize on each side of its anchor.
     margins: Vec<usize>,
     /// Reused buffer: the text with its ASCII letters lower-cased (the
@@ -126,15 +126,7 @@ impl Highlighter {
             .map(|p| anchor(p).unwrap_or_default())
             .collect();
         let anchors: Option<Vec<String>> = patterns.iter().map(anchor).collect();
-        let anchors = anchors.and_then(|a| {
-            // Searched in the text with its ASCII letters lower-cased
-            // (`folded`): faster than a case-insensitive search, which
-            // rules out the automaton's vectorised prefilters.
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(a.iter().map(|w| w.to_ascii_lowercase()))
-                .ok()
-        });
+        let anchors = anchors.and_then(|a| Anchors::new(&a));
         let margins = patterns
             .iter()
             .map(|p| match p {
@@ -386,6 +378,67 @@ fn anchor(pattern: &Pattern) -> Option<String> {
     }
 }
 
+/// Finds anchors in a text with its ASCII letters lower-cased (`folded`):
+/// faster than a case-insensitive search, which rules out the vectorised
+/// searches. Matches are leftmost-first, in the order of the text.
+#[derive(Clone)]
+enum Anchors {
+    /// Several anchors: Teddy, aho-corasick's vectorised search for a few
+    /// literals at once, which tests a fingerprint of each anchor's first
+    /// bytes 16 or 32 bytes of text at a time. (The automaton would look
+    /// for their first bytes alone, and `n`, `o`, `c` or `s` start a
+    /// candidate every few bytes of English.)
+    Several(packed::Searcher),
+    /// One anchor (the automaton then searches with `memchr`'s vectorised
+    /// substring search), or several where Teddy is not available.
+    One(AhoCorasick),
+}
+
+impl Anchors {
+    fn new(anchors: &[String]) -> Option<Anchors> {
+        let folded: Vec<String> = anchors.iter().map(|w| w.to_ascii_lowercase()).collect();
+        if folded.len() > 1 {
+            let teddy = packed::Config::new()
+                .match_kind(packed::MatchKind::LeftmostFirst)
+                .builder()
+                .extend(&folded)
+                .build();
+            if let Some(searcher) = teddy {
+                return Some(Anchors::Several(searcher));
+            }
+        }
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&folded)
+            .ok()
+            .map(Anchors::One)
+    }
+
+    fn find_iter<'a>(&'a self, folded: &'a [u8]) -> AnchorMatches<'a> {
+        match self {
+            Anchors::Several(s) => AnchorMatches::Several(s.find_iter(folded)),
+            Anchors::One(a) => AnchorMatches::One(a.find_iter(folded)),
+        }
+    }
+}
+
+/// The matches of [`Anchors::find_iter`].
+enum AnchorMatches<'a> {
+    Several(packed::FindIter<'a, 'a>),
+    One(aho_corasick::FindIter<'a, 'a>),
+}
+
+impl Iterator for AnchorMatches<'_> {
+    type Item = aho_corasick::Match;
+
+    fn next(&mut self) -> Option<aho_corasick::Match> {
+        match self {
+            AnchorMatches::Several(m) => m.next(),
+            AnchorMatches::One(m) => m.next(),
+        }
+    }
+}
+
 /// Byte ranges of `text` around each anchor (found in `folded`, the text
 /// lower-cased), its pattern's margin each side, snapped to white space and
 /// merged where they touch, in the order of their anchors (a phrase's
@@ -396,7 +449,7 @@ fn anchor(pattern: &Pattern) -> Option<String> {
 fn windows<'t>(
     text: &'t str,
     folded: &'t [u8],
-    anchors: &'t AhoCorasick,
+    anchors: &'t Anchors,
     margins: &'t [usize],
 ) -> impl Iterator<Item = (usize, usize)> + 't {
     let mut found = anchors.find_iter(folded);
@@ -728,6 +781,30 @@ mod tests {
             assert_eq!(a, w, "{word}");
             assert_eq!(a.len(), expect, "{word}: {a:?}");
         }
+    }
+
+    #[test]
+    fn several_anchors_are_found_as_the_automaton_finds_them() {
+        let words = ["nois", "odour", "council"].map(String::from);
+        let several = Anchors::new(&words).unwrap();
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("ssse3") {
+            assert!(matches!(several, Anchors::Several(_)), "Teddy not used");
+        }
+        let automaton = Anchors::One(
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(&words)
+                .unwrap(),
+        );
+        let text = b"the council noise; odours, no noisy odour. councillors noisome";
+        let found = |a: &Anchors| -> Vec<(usize, usize, usize)> {
+            a.find_iter(text)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect()
+        };
+        assert_eq!(found(&several), found(&automaton));
+        assert_eq!(found(&several).len(), 7);
     }
 
     #[test]
