@@ -54,6 +54,20 @@ pub struct Compiler<'a> {
     pub patterns: Vec<Pattern>,
     /// Remarks for the user (a filter that matches nothing, say).
     pub notes: Vec<String>,
+    /// The share of the decisions that the request's filters let through,
+    /// as far as the index's statistics tell, taken as independent (see
+    /// [`Compiler::expected`]).
+    filter_share: f64,
+    /// The smallest share of the decisions one of the request's filters
+    /// lets through.
+    least_share: f64,
+}
+
+/// The values a metadata filter resolved to, all in one field: it matches
+/// the decisions holding any of them.
+pub struct Resolved {
+    field: Field,
+    values: Vec<String>,
 }
 
 type Q = Box<dyn Query>;
@@ -112,6 +126,23 @@ pub fn filter(q: Q) -> Q {
     Box::new(ConstScoreQuery::new(q, 0.0))
 }
 
+/// The share of the decisions dated `first` to `last` (seconds since 1970,
+/// each the start of a day) that the days `from` to `to` cover, were the
+/// decisions spread evenly over their days.
+fn date_share(first: i64, last: i64, from: i64, to: i64) -> f64 {
+    const DAY: i64 = 86_400;
+    let span = last.saturating_add(DAY).saturating_sub(first);
+    let covered = to
+        .min(last)
+        .saturating_add(DAY)
+        .saturating_sub(from.max(first))
+        .max(0);
+    if span <= 0 {
+        return 1.0;
+    }
+    (covered as f64 / span as f64).clamp(0.0, 1.0)
+}
+
 impl<'a> Compiler<'a> {
     pub fn new(
         fields: &'a Fields,
@@ -126,6 +157,8 @@ impl<'a> Compiler<'a> {
             stemmed: tokenizer::stemmed(),
             patterns: Vec::new(),
             notes: Vec::new(),
+            filter_share: 1.0,
+            least_share: 1.0,
         }
     }
 
@@ -192,8 +225,8 @@ impl<'a> Compiler<'a> {
     /// document frequencies of its words in the whole text: a word's, a
     /// phrase's rarest term's, an `AND`'s rarest part's, the sum of an
     /// `OR`'s parts. Metadata fields count as small (they only narrow a
-    /// search). Used to decide whether a query is worth spreading over
-    /// several cores.
+    /// search). With the request's filters ([`Compiler::expected`]) it
+    /// decides whether a query is worth spreading over several cores.
     pub fn estimate(&mut self, node: &Node) -> u64 {
         let all = self.searcher.num_docs();
         match node {
@@ -481,11 +514,12 @@ impl<'a> Compiler<'a> {
         Ok(self.vocabularies.get(self.searcher, field)?)
     }
 
-    fn terms_of(field: Field, values: &[String]) -> Q {
+    fn terms_of(resolved: &Resolved) -> Q {
         filter(any_of(
-            values
+            resolved
+                .values
                 .iter()
-                .map(|v| term_query(field, v, IndexRecordOption::Basic))
+                .map(|v| term_query(resolved.field, v, IndexRecordOption::Basic))
                 .collect(),
         ))
     }
@@ -493,10 +527,10 @@ impl<'a> Compiler<'a> {
     /// `council:`, `outcome:`, `category:`, `cites:`, `ref:`, `year:`.
     fn metadata(&mut self, name: &str, value: &str) -> Result<Q, SearchError> {
         match name {
-            "council" | "authority" => self.council(value),
-            "outcome" => self.outcome(value),
-            "category" => self.category(value),
-            "cites" | "citation" => self.cites(value),
+            "council" | "authority" => self.council(value).map(|r| Self::terms_of(&r)),
+            "outcome" => self.outcome(value).map(|r| Self::terms_of(&r)),
+            "category" => self.category(value).map(|r| Self::terms_of(&r)),
+            "cites" | "citation" => self.cites(value).map(|r| Self::terms_of(&r)),
             "ref" | "case_ref" => {
                 let r = crate::caseref::normalise(value).ok_or_else(|| SearchError::BadValue {
                     what: "case reference".into(),
@@ -529,7 +563,7 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    pub fn council(&mut self, value: &str) -> Result<Q, SearchError> {
+    pub fn council(&mut self, value: &str) -> Result<Resolved, SearchError> {
         let names = filter::resolve_authority(value, &*self.vocabulary(self.fields.authority)?)?;
         if names.len() > 1 {
             self.notes.push(format!(
@@ -538,30 +572,127 @@ impl<'a> Compiler<'a> {
                 names.join("; ")
             ));
         }
-        Ok(Self::terms_of(self.fields.authority, &names))
+        Ok(Resolved {
+            field: self.fields.authority,
+            values: names,
+        })
     }
 
-    pub fn outcome(&mut self, value: &str) -> Result<Q, SearchError> {
+    pub fn outcome(&mut self, value: &str) -> Result<Resolved, SearchError> {
         let labels = filter::resolve_outcome(value, &*self.vocabulary(self.fields.outcome)?)?;
-        Ok(Self::terms_of(self.fields.outcome, &labels))
+        Ok(Resolved {
+            field: self.fields.outcome,
+            values: labels,
+        })
     }
 
-    pub fn category(&mut self, value: &str) -> Result<Q, SearchError> {
+    pub fn category(&mut self, value: &str) -> Result<Resolved, SearchError> {
         Ok(
             match filter::resolve_category(value, &*self.vocabulary(self.fields.category)?)? {
-                CategoryMatch::Top(tops) => Self::terms_of(self.fields.category_top, &tops),
-                CategoryMatch::Full(full) => Self::terms_of(self.fields.category, &full),
+                CategoryMatch::Top(tops) => Resolved {
+                    field: self.fields.category_top,
+                    values: tops,
+                },
+                CategoryMatch::Full(full) => Resolved {
+                    field: self.fields.category,
+                    values: full,
+                },
             },
         )
     }
 
-    pub fn cites(&mut self, value: &str) -> Result<Q, SearchError> {
+    pub fn cites(&mut self, value: &str) -> Result<Resolved, SearchError> {
         let keys = filter::resolve_citation(value, &*self.vocabulary(self.fields.citation)?);
         if keys.is_empty() {
             self.notes
                 .push(format!("no decision in the index cites '{value}'"));
         }
-        Ok(Self::terms_of(self.fields.citation, &keys))
+        Ok(Resolved {
+            field: self.fields.citation,
+            values: keys,
+        })
+    }
+
+    /// A request's filter (`--council leeds`): its query, with its share of
+    /// the decisions (the documents of its values over all) noted for
+    /// [`Compiler::expected`].
+    pub fn request_filter(&mut self, resolved: Resolved) -> Q {
+        let docs: u64 = resolved
+            .values
+            .iter()
+            .map(|v| {
+                let term = Term::from_field_text(resolved.field, v);
+                self.searcher.doc_freq(&term).unwrap_or(0)
+            })
+            .sum();
+        let all = self.searcher.num_docs().max(1);
+        self.narrow(docs as f64 / all as f64);
+        Self::terms_of(&resolved)
+    }
+
+    /// Notes a request's filter that lets `share` of the decisions through.
+    fn narrow(&mut self, share: f64) {
+        let share = share.clamp(0.0, 1.0);
+        self.filter_share *= share;
+        self.least_share = self.least_share.min(share);
+    }
+
+    /// A request's dates (`--since`, `--until`): [`Compiler::date_range`],
+    /// with its share of the decisions noted for [`Compiler::expected`]:
+    /// the share of the index's span of dates it covers.
+    pub fn request_dates(
+        &mut self,
+        since: Option<jiff::civil::Date>,
+        until: Option<jiff::civil::Date>,
+    ) -> Result<Q, SearchError> {
+        let span = self.date_span();
+        if let Some((first, last)) = span {
+            let from = since.and_then(crate::schema::unix_seconds).unwrap_or(first);
+            let to = until.and_then(crate::schema::unix_seconds).unwrap_or(last);
+            self.narrow(date_share(first, last, from, to));
+        }
+        self.date_range(since, until)
+    }
+
+    /// The first and last decision dates in the index, in seconds since
+    /// 1970; `None` in an empty index (or one without the date column).
+    fn date_span(&self) -> Option<(i64, i64)> {
+        let name = self.fields.schema.get_field_name(self.fields.date);
+        self.searcher
+            .segment_readers()
+            .iter()
+            .filter(|r| r.num_docs() > 0)
+            .filter_map(|r| r.fast_fields().date(name).ok())
+            .map(|c| {
+                let secs = |d: DateTime| d.into_timestamp_secs();
+                (secs(c.min_value()), secs(c.max_value()))
+            })
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+    }
+
+    /// Roughly the work of a search, in documents: the mean of the
+    /// *candidates*, the documents of its rarest part (`node`'s
+    /// [`estimate`](Self::estimate) or its narrowest filter's), each looked
+    /// up in the other parts, and the *matches* it expects, each scored
+    /// and counted: the estimate times the share of the decisions that the
+    /// request's filters let through ([`request_filter`](
+    /// Self::request_filter), [`request_dates`](Self::request_dates)),
+    /// taken as independent. Without filters, both are the estimate.
+    ///
+    /// Measured at 100,000 decisions on two cores (20 interleaved rounds),
+    /// parallel against the calling thread alone: `apology` (2,058
+    /// decisions) over two years of 13 (288 matches) is faster alone, and
+    /// expects (2,058 + 317) / 2 = 1,188; `appeal` (39,698) in a category
+    /// of 3,283 decisions (2,809 matches: the two go together) is faster in
+    /// parallel, and expects (3,283 + 1,303) / 2 = 2,293. Matches alone
+    /// (1,303) would search it alone; candidates alone (2,058), `apology`
+    /// in parallel.
+    pub fn expected(&mut self, node: &Node) -> u64 {
+        let words = self.estimate(node) as f64;
+        let all = self.searcher.num_docs() as f64;
+        let matches = words * self.filter_share;
+        let candidates = words.min(all * self.least_share);
+        ((matches + candidates) / 2.0).round() as u64
     }
 
     /// Decisions dated from `since` to `until`, both inclusive.
@@ -679,5 +810,32 @@ impl Weight for SectionsWeight {
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
         self.all.for_each_pruning(threshold, reader, callback)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_share;
+
+    const DAY: i64 = 86_400;
+
+    #[test]
+    fn a_date_range_covers_its_share_of_the_days() {
+        // Days 0 to 99 (100 days).
+        let last = 99 * DAY;
+        assert_eq!(date_share(0, last, 0, last), 1.0);
+        assert_eq!(date_share(0, last, 0, 49 * DAY), 0.5);
+        assert_eq!(date_share(0, last, 90 * DAY, 90 * DAY), 0.01);
+        // Beyond the span on either side: nothing; around it: everything.
+        assert_eq!(date_share(0, last, 100 * DAY, 200 * DAY), 0.0);
+        assert_eq!(date_share(0, last, -50 * DAY, -DAY), 0.0);
+        assert_eq!(date_share(0, last, -50 * DAY, 500 * DAY), 1.0);
+        // Backwards: nothing. One day's index: all of it or nothing.
+        assert_eq!(date_share(0, last, 60 * DAY, 10 * DAY), 0.0);
+        assert_eq!(date_share(5 * DAY, 5 * DAY, 0, last), 1.0);
+        assert_eq!(date_share(5 * DAY, 5 * DAY, 6 * DAY, last), 0.0);
+        // Extreme values neither overflow nor leave [0, 1].
+        let share = date_share(i64::MIN, i64::MAX, i64::MIN, i64::MAX);
+        assert!((0.0..=1.0).contains(&share));
     }
 }

@@ -11,7 +11,7 @@
 //! Re-tokenizing a whole decision (up to 40 KB) for each hit would cost more
 //! than the search itself, so the text is first scanned for each pattern's
 //! *anchor* (an ASCII prefix every matching word must start with) by one
-//! pass over the text with its ASCII letters lower-cased ([`Anchors`]), and
+//! pass over the text with its ASCII letters lower-cased (`Anchors`), and
 //! only windows of text around the anchors are tokenized: a phrase's window
 //! reaches as far as the phrase may, a stem's holds the one word. Patterns
 //! without an anchor (a word starting with a non-ASCII letter) fall back to
