@@ -683,10 +683,10 @@ impl<'a> Compiler<'a> {
     /// parallel against the calling thread alone: `apology` (2,058
     /// decisions) over two years of 13 (288 matches) is faster alone, and
     /// expects (2,058 + 317) / 2 = 1,188; `appeal` (39,698) in a category
-    /// of 3,283 decisions (2,809 matches: the two go together) is faster in
-    /// parallel, and expects (3,283 + 1,303) / 2 = 2,293. Matches alone
-    /// (1,303) would search it alone; candidates alone (2,058), `apology`
-    /// in parallel.
+    /// of 3,671 decisions (2,809 matches: the two go together) is faster in
+    /// parallel, and expects (3,671 + 1,457) / 2 = 2,564. Matches alone
+    /// would search `appeal` alone (1,457); candidates alone, `apology` in
+    /// parallel (2,058).
     pub fn expected(&mut self, node: &Node) -> u64 {
         let words = self.estimate(node) as f64;
         let all = self.searcher.num_docs() as f64;
