@@ -95,11 +95,11 @@ impl SegmentTables {
         };
         match (hi > lo).then(|| (row(lo), row(hi))) {
             Some((Some(low), Some(high))) => {
-                (from..lo * block).for_each(|d| counts.count(self, d));
+                counts.count_each(self, from..lo * block);
                 counts.add_difference(high, low);
-                (hi * block..to).for_each(|d| counts.count(self, d));
+                counts.count_each(self, hi * block..to);
             }
-            _ => (from..to).for_each(|d| counts.count(self, d)),
+            _ => counts.count_each(self, from..to),
         }
     }
 }
@@ -157,7 +157,7 @@ impl Dense {
                         let gaps = self
                             .gaps
                             .get_or_insert_with(|| Box::new(counts.tables.zeroed()));
-                        (next..d).for_each(|g| gaps.count(segment, g));
+                        gaps.count_each(segment, next..d);
                     }
                     next = d + 1;
                 }
@@ -165,7 +165,7 @@ impl Dense {
             }
             _ => {
                 self.close(segment, counts);
-                docs.iter().for_each(|&d| counts.count(segment, d));
+                counts.count_each(segment, docs.iter().copied());
             }
         }
     }

@@ -156,7 +156,7 @@ impl SegmentTables {
     /// Calls `f(array, ordinal)` for each value document `doc` has: `array`
     /// is a facet of [`Facet::ALL`] or [`YEARS`]. The one place that reads
     /// a document's values, for counting matches and running totals alike.
-    #[inline]
+    #[inline(always)]
     fn each_value(&self, doc: DocId, visit: impl FnMut(usize, u32)) {
         // NONE, as an index, is out of range and counts nothing.
         self.rows.each_value(doc as usize, visit);
@@ -555,12 +555,23 @@ impl OrdinalCounts {
     /// Counts document `doc` of `segment`.
     #[inline]
     fn count(&mut self, segment: &SegmentTables, doc: DocId) {
-        let mut arrays = self.arrays_mut();
-        segment.each_value(doc, |array, ordinal| {
-            if let Some(n) = arrays[array].get_mut(ordinal as usize) {
-                *n += 1;
-            }
-        });
+        self.count_each(segment, [doc]);
+    }
+
+    /// Counts documents `docs` of `segment`. The count arrays are taken as
+    /// slices once, before the loop: incremented through their `Vec`s, each
+    /// increment could (for all the compiler knows) change a `Vec`'s length,
+    /// so every value read it again from memory.
+    #[inline]
+    fn count_each(&mut self, segment: &SegmentTables, docs: impl IntoIterator<Item = DocId>) {
+        let mut arrays = self.arrays_mut().map(Vec::as_mut_slice);
+        for doc in docs {
+            segment.each_value(doc, |array, ordinal| {
+                if let Some(n) = arrays[array].get_mut(ordinal as usize) {
+                    *n += 1;
+                }
+            });
+        }
     }
 
     /// The count arrays: those of [`Facet::ALL`], then [`YEARS`].

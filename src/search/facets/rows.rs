@@ -108,7 +108,7 @@ impl Rows {
     /// Calls `visit(array, ordinal)` for each value of document `doc`:
     /// `array` is a facet of [`Facet::ALL`] or [`YEARS`]; an absent value
     /// is [`NONE`].
-    #[inline]
+    #[inline(always)]
     pub(super) fn each_value(&self, doc: usize, mut visit: impl FnMut(usize, u32)) {
         let (Some(&row), Some(&next)) = (self.rows.get(doc), self.rows.get(doc + 1)) else {
             return;
