@@ -25,6 +25,7 @@
 use crate::decision::{SectionSpan, Spanned};
 use crate::tokenizer::{self, StemCache};
 use aho_corasick::{AhoCorasick, MatchKind, packed};
+use memchr::memmem;
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -32,11 +33,12 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 const FRAGMENT_BYTES: usize = 220;
 /// Bytes of context before the first match in a fragment.
 const LEAD_BYTES: usize = 70;
-/// Bytes tokenized on each side of a phrase's anchor, plus
-/// [`WINDOW_PER_WORD`] for each word (and each unit of slop) of the phrase.
-/// A stem's anchor needs no context: only the word that holds it is
-/// tokenized.
-const WINDOW_BYTES: usize = 120;
+/// Bytes tokenized around a phrase's anchor beyond the words the phrase
+/// may reach on that side ([`reach`]): each of them its own length plus
+/// [`WINDOW_PER_WORD`] for the white space and punctuation before it, and
+/// as much again for each unit of slop. A stem's anchor needs no context:
+/// only the word that holds it is tokenized.
+const WINDOW_SLACK: usize = 16;
 const WINDOW_PER_WORD: usize = 40;
 /// Once every pattern has matched and this many matches are found (or
 /// three times as many, when some pattern is missing, as in `a OR b`), the
@@ -93,8 +95,8 @@ pub struct Highlighter {
     /// Finds the patterns' anchors; `None` when some pattern has none and
     /// whole texts must be tokenized.
     anchors: Option<Anchors>,
-    /// Per pattern: bytes to tokenize on each side of its anchor.
-    margins: Vec<usize>,
+    /// Per pattern: bytes to tokenize before and after its anchor's start.
+    margins: Vec<(usize, usize)>,
     /// Reused buffer: the text with its ASCII letters lower-cased (the
     /// same bytes otherwise, so the same offsets), where anchors are found.
     folded: Vec<u8>,
@@ -131,9 +133,9 @@ impl Highlighter {
             .iter()
             .map(|p| match p {
                 Pattern::Phrase { words, slop, .. } => {
-                    WINDOW_BYTES + WINDOW_PER_WORD * (words.len() + *slop as usize).min(64)
+                    anchor_word(words).map_or((0, 0), |k| reach(words, *slop, k))
                 }
-                Pattern::Stem { .. } => 0,
+                Pattern::Stem { .. } => (0, 0),
             })
             .collect();
         let mut vocabulary: Vec<String> = Vec::new();
@@ -361,11 +363,7 @@ fn anchor(pattern: &Pattern) -> Option<String> {
             .collect()
     };
     match pattern {
-        Pattern::Phrase { words, .. } => words
-            .iter()
-            .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()))
-            .map(|w| ascii_head(w))
-            .max_by_key(String::len),
+        Pattern::Phrase { words, .. } => anchor_word(words).map(|k| ascii_head(&words[k])),
         Pattern::Stem { stem, .. } => {
             let mut head = ascii_head(stem);
             for _ in 0..2 {
@@ -376,6 +374,41 @@ fn anchor(pattern: &Pattern) -> Option<String> {
             (head.len() >= 3).then_some(head)
         }
     }
+}
+
+/// The word of a phrase its anchor is taken from: the one with the longest
+/// ASCII head (the last of equals), `None` when no word starts with an
+/// ASCII letter or digit.
+fn anchor_word(words: &[String]) -> Option<usize> {
+    let head = |w: &str| w.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| head(w) > 0)
+        .max_by_key(|(_, w)| head(w))
+        .map(|(k, _)| k)
+}
+
+/// How far a phrase anchored on its word `k` may reach before and after
+/// the anchor's start, in bytes: the words on each side, each with
+/// [`WINDOW_PER_WORD`] for what separates it from its neighbour, and the
+/// slop's extra words allowed in each gap ([`find_phrase`]), plus
+/// [`WINDOW_SLACK`]. A window no wider than the phrase's reach tokenizes a
+/// few dozen words instead of a few hundred, and finds the same matches
+/// (tested against tokenizing the whole text).
+fn reach(words: &[String], slop: u32, k: usize) -> (usize, usize) {
+    let slop = (slop as usize).min(64) * WINDOW_PER_WORD;
+    let side = |words: &[String]| -> usize {
+        words.iter().map(|w| w.len() + WINDOW_PER_WORD + slop).sum()
+    };
+    let (before, rest) = words.split_at(k.min(words.len()));
+    let (anchor, after) = rest
+        .split_first()
+        .map_or((0, &[][..]), |(w, r)| (w.len(), r));
+    (
+        WINDOW_SLACK + side(before),
+        WINDOW_SLACK + anchor + side(after),
+    )
 }
 
 /// Finds anchors in a text with its ASCII letters lower-cased (`folded`):
@@ -389,35 +422,42 @@ enum Anchors {
     /// for their first bytes alone, and `n`, `o`, `c` or `s` start a
     /// candidate every few bytes of English.)
     Several(packed::Searcher),
-    /// One anchor (the automaton then searches with `memchr`'s vectorised
-    /// substring search), or several where Teddy is not available.
-    One(AhoCorasick),
+    /// One anchor: `memchr`'s vectorised substring search, which the
+    /// automaton would use too, without building the automaton for each
+    /// query (some 40,000 instructions).
+    One(memmem::Finder<'static>),
+    /// Several anchors where Teddy is not available.
+    Automaton(AhoCorasick),
 }
 
 impl Anchors {
     fn new(anchors: &[String]) -> Option<Anchors> {
         let folded: Vec<String> = anchors.iter().map(|w| w.to_ascii_lowercase()).collect();
-        if folded.len() > 1 {
-            let teddy = packed::Config::new()
-                .match_kind(packed::MatchKind::LeftmostFirst)
-                .builder()
-                .extend(&folded)
-                .build();
-            if let Some(searcher) = teddy {
-                return Some(Anchors::Several(searcher));
-            }
+        match folded.as_slice() {
+            [] => return None,
+            [one] => return Some(Anchors::One(memmem::Finder::new(one).into_owned())),
+            _ => {}
+        }
+        let teddy = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(&folded)
+            .build();
+        if let Some(searcher) = teddy {
+            return Some(Anchors::Several(searcher));
         }
         AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
             .build(&folded)
             .ok()
-            .map(Anchors::One)
+            .map(Anchors::Automaton)
     }
 
     fn find_iter<'a>(&'a self, folded: &'a [u8]) -> AnchorMatches<'a> {
         match self {
             Anchors::Several(s) => AnchorMatches::Several(s.find_iter(folded)),
-            Anchors::One(a) => AnchorMatches::One(a.find_iter(folded)),
+            Anchors::One(f) => AnchorMatches::One(f, folded, 0),
+            Anchors::Automaton(a) => AnchorMatches::Automaton(a.find_iter(folded)),
         }
     }
 }
@@ -425,7 +465,10 @@ impl Anchors {
 /// The matches of [`Anchors::find_iter`].
 enum AnchorMatches<'a> {
     Several(packed::FindIter<'a, 'a>),
-    One(aho_corasick::FindIter<'a, 'a>),
+    /// One anchor's search, the text, and where the next search starts
+    /// (after the last match: matches do not overlap).
+    One(&'a memmem::Finder<'static>, &'a [u8], usize),
+    Automaton(aho_corasick::FindIter<'a, 'a>),
 }
 
 impl Iterator for AnchorMatches<'_> {
@@ -434,13 +477,19 @@ impl Iterator for AnchorMatches<'_> {
     fn next(&mut self) -> Option<aho_corasick::Match> {
         match self {
             AnchorMatches::Several(m) => m.next(),
-            AnchorMatches::One(m) => m.next(),
+            AnchorMatches::One(finder, text, at) => {
+                let start = *at + finder.find(text.get(*at..)?)?;
+                let end = start + finder.needle().len();
+                *at = end;
+                Some(aho_corasick::Match::must(0, start..end))
+            }
+            AnchorMatches::Automaton(m) => m.next(),
         }
     }
 }
 
 /// Byte ranges of `text` around each anchor (found in `folded`, the text
-/// lower-cased), its pattern's margin each side, snapped to white space and
+/// lower-cased), as far as its pattern may reach on each side, snapped to white space and
 /// merged where they touch, in the order of their anchors (a phrase's
 /// window may reach back over one already given; the matches found twice
 /// are merged by [`Highlighter::find`]). Lazy: the text is scanned only as
@@ -450,22 +499,26 @@ fn windows<'t>(
     text: &'t str,
     folded: &'t [u8],
     anchors: &'t Anchors,
-    margins: &'t [usize],
+    margins: &'t [(usize, usize)],
 ) -> impl Iterator<Item = (usize, usize)> + 't {
     let mut found = anchors.find_iter(folded);
     let mut pending: Option<(usize, usize)> = None;
     std::iter::from_fn(move || {
         for m in found.by_ref() {
             let at = m.start();
-            let margin = margins.get(m.pattern().as_usize()).copied().unwrap_or(0);
-            // Already covered, with its whole margin after it.
-            if let Some((_, end)) = pending
-                && at + margin <= end
+            let (before, after) = margins
+                .get(m.pattern().as_usize())
+                .copied()
+                .unwrap_or((0, 0));
+            // Already covered, with its whole reach on both sides.
+            if let Some((start, end)) = pending
+                && at + after <= end
+                && at.saturating_sub(before) >= start
             {
                 continue;
             }
-            let start = window_start(text, at, margin);
-            let end = snap_end(text, (at + margin).max(m.end()));
+            let start = window_start(text, at, before);
+            let end = snap_end(text, (at + after).max(m.end()));
             match pending.as_mut() {
                 // A phrase's window may reach back before a stem's.
                 Some(last) if start <= last.1 => *last = (last.0.min(start), last.1.max(end)),
@@ -578,15 +631,64 @@ fn snap_end(text: &str, want: usize) -> usize {
 
 /// Copies `text[start..end]`, collapsing white space and dropping the `- `
 /// list markers at line starts, and moves the highlight ranges along.
+///
+/// Byte by byte, with a character decoded only where a byte is not ASCII;
+/// only the highlights' ends are mapped into the copy (a map of every byte
+/// cost a third of a hit's snippets).
 fn render(text: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> Snippet {
     let slice = &text[start..end];
+    let bytes = slice.as_bytes();
     let mut out = String::with_capacity(slice.len());
-    let mut map = vec![0usize; slice.len() + 1];
+    // The ends of the highlights, as offsets in `slice` with their places
+    // in `mapped`, in text order.
+    let mut ends: Vec<(usize, usize)> = spans
+        .iter()
+        .enumerate()
+        .flat_map(|(k, &(s, e))| [(s - start, 2 * k), (e - start, 2 * k + 1)])
+        .collect();
+    ends.sort_unstable();
+    let mut mapped = vec![0usize; ends.len()];
+    let mut next_end = 0;
     let mut at_line_start = start == 0 || text[..start].ends_with('\n');
     let mut pending_space = false;
-    let mut chars = slice.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        map[i] = out.len() + usize::from(pending_space && !out.is_empty());
+    let mut i = 0;
+    while i < bytes.len() {
+        // Where the character at `i` lands in the copy (after the space
+        // that stands for the white space before it, if any).
+        let here = out.len() + usize::from(pending_space && !out.is_empty());
+        while let Some(&(_, k)) = ends.get(next_end).filter(|(o, _)| *o <= i) {
+            mapped[k] = here;
+            next_end += 1;
+        }
+        // A run of printable ASCII is copied whole (a list marker's `-`
+        // at a line start aside): every highlight end inside it moves with
+        // it.
+        let run = bytes[i..]
+            .iter()
+            .position(|b| !b.is_ascii_graphic())
+            .unwrap_or(bytes.len() - i);
+        if run > 0 && !(at_line_start && bytes[i] == b'-') {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            let copied = out.len();
+            while let Some(&(o, k)) = ends.get(next_end).filter(|(o, _)| *o < i + run) {
+                mapped[k] = copied + (o - i);
+                next_end += 1;
+            }
+            out.push_str(&slice[i..i + run]);
+            (at_line_start, pending_space) = (false, false);
+            i += run;
+            continue;
+        }
+        let (c, len) = match bytes[i] {
+            b if b.is_ascii() => (char::from(b), 1),
+            _ => match slice[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            },
+        };
+        i += len;
         if c == '\n' || c == '\r' {
             at_line_start = true;
             pending_space = true;
@@ -596,7 +698,7 @@ fn render(text: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> Sni
             pending_space = true;
             continue;
         }
-        if at_line_start && c == '-' && chars.peek().is_some_and(|(_, n)| *n == ' ') {
+        if at_line_start && c == '-' && bytes.get(i) == Some(&b' ') {
             at_line_start = false;
             pending_space = true;
             continue;
@@ -606,20 +708,20 @@ fn render(text: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> Sni
             out.push(' ');
         }
         pending_space = false;
-        map[i] = out.len();
         out.push(c);
-        for k in 1..c.len_utf8() {
-            map[i + k] = out.len();
-        }
     }
-    map[slice.len()] = out.len();
-    let highlights = spans
-        .iter()
-        .map(|&(s, e)| [map[s - start], map[e - start].max(map[s - start])])
-        .map(|[s, e]| {
+    for &(_, k) in &ends[next_end..] {
+        mapped[k] = out.len();
+    }
+    let highlights = mapped
+        .chunks_exact(2)
+        .map(|pair| {
+            // A highlight ending in white space at the end of the fragment
+            // would be mapped past the copy's end.
+            let s = pair[0].min(out.len());
+            let e = pair[1].clamp(s, out.len());
             // A range must end where its last character ends, not after a collapsed space.
-            let e = out[..e].trim_end().len().max(s);
-            [s, e]
+            [s, out[..e].trim_end().len().max(s)]
         })
         .collect();
     Snippet {
@@ -783,28 +885,43 @@ mod tests {
         }
     }
 
+    /// Teddy (several anchors) and the substring search (one) find what
+    /// the automaton finds, overlapping candidates included.
     #[test]
-    fn several_anchors_are_found_as_the_automaton_finds_them() {
+    fn anchors_are_found_as_the_automaton_finds_them() {
+        let automaton = |words: &[String]| {
+            Anchors::Automaton(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(words)
+                    .unwrap(),
+            )
+        };
+        let found = |a: &Anchors, text: &[u8]| -> Vec<(usize, usize, usize)> {
+            a.find_iter(text)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect()
+        };
+        let text = b"the council noise; odours, no noisy odour. councillors noisome";
         let words = ["nois", "odour", "council"].map(String::from);
         let several = Anchors::new(&words).unwrap();
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("ssse3") {
             assert!(matches!(several, Anchors::Several(_)), "Teddy not used");
         }
-        let automaton = Anchors::One(
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(&words)
-                .unwrap(),
-        );
-        let text = b"the council noise; odours, no noisy odour. councillors noisome";
-        let found = |a: &Anchors| -> Vec<(usize, usize, usize)> {
-            a.find_iter(text)
-                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
-                .collect()
-        };
-        assert_eq!(found(&several), found(&automaton));
-        assert_eq!(found(&several).len(), 7);
+        assert_eq!(found(&several, text), found(&automaton(&words), text));
+        assert_eq!(found(&several, text).len(), 7);
+        for (word, text, count) in [
+            ("nois", &text[..], 3),
+            ("aa", b"aaaaa aa a", 3),
+            ("council", b"Council council", 1),
+        ] {
+            let one = Anchors::new(&[word.to_string()]).unwrap();
+            assert!(matches!(one, Anchors::One(_)));
+            let want = found(&automaton(&[word.to_string()]), text);
+            assert_eq!(found(&one, text), want, "{word}");
+            assert_eq!(want.len(), count, "{word}");
+        }
     }
 
     #[test]
@@ -824,6 +941,55 @@ mod tests {
             let (a, w) = both_ways(patterns.clone(), &text);
             assert_eq!(a, w, "{patterns:?}");
             assert_eq!(a.len(), 1, "{patterns:?}: {a:?}");
+        }
+    }
+
+    /// The renderer as it was: every byte of the fragment mapped into the
+    /// copy. [`render`] must give what it gives.
+    fn render_by_map(text: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> Snippet {
+        let slice = &text[start..end];
+        let mut out = String::with_capacity(slice.len());
+        let mut map = vec![0usize; slice.len() + 1];
+        let mut at_line_start = start == 0 || text[..start].ends_with('\n');
+        let mut pending_space = false;
+        let mut chars = slice.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            map[i] = out.len() + usize::from(pending_space && !out.is_empty());
+            if c == '\n' || c == '\r' {
+                at_line_start = true;
+                pending_space = true;
+                continue;
+            }
+            if c.is_whitespace() {
+                pending_space = true;
+                continue;
+            }
+            if at_line_start && c == '-' && chars.peek().is_some_and(|(_, n)| *n == ' ') {
+                at_line_start = false;
+                pending_space = true;
+                continue;
+            }
+            at_line_start = false;
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            map[i] = out.len();
+            out.push(c);
+            for k in 1..c.len_utf8() {
+                map[i + k] = out.len();
+            }
+        }
+        map[slice.len()] = out.len();
+        let highlights = spans
+            .iter()
+            .map(|&(s, e)| [map[s - start], map[e - start].max(map[s - start])])
+            .map(|[s, e]| [s.min(out.len()), e.min(out.len())])
+            .map(|[s, e]| [s, out[..e].trim_end().len().max(s)])
+            .collect();
+        Snippet {
+            text: out,
+            highlights,
         }
     }
 
@@ -854,7 +1020,7 @@ mod tests {
     proptest! {
         #[test]
         fn anchored_search_finds_what_whole_text_search_finds(
-            picks in proptest::collection::vec((0..WORDS.len(), prop_oneof![Just(" "), Just("\n- "), Just(", "), Just("  ")]), 0..400),
+            picks in proptest::collection::vec((0..WORDS.len(), prop_oneof![Just(" "), Just("\n- "), Just(", "), Just("  "), Just("\n      \n\n   "), Just("                              ")]), 0..400),
             query in proptest::collection::vec(0..WORDS.len(), 1..4),
             stem_word in 0..WORDS.len(),
             slop in 0u32..3,
@@ -865,6 +1031,30 @@ mod tests {
             let patterns = vec![Pattern::Phrase { words: phrase_words, slop, within: None }, self::stem(&stem)];
             let (anchored, whole) = both_ways(patterns, &text);
             prop_assert_eq!(anchored, whole);
+        }
+
+        /// Fragments of text with list markers, runs of white space (some
+        /// of it not ASCII) and words of several bytes, with highlights
+        /// between character boundaries (overlapping, empty, in any order).
+        #[test]
+        fn render_gives_what_mapping_every_byte_gives(
+            text in "([a-cé’]{1,4}|[ \n\r\t]{1,3}|\n- |- |\u{a0}|\u{2003}|-){0,60}",
+            cuts in proptest::collection::vec((0usize..400, 0usize..400), 0..6),
+            from in 0usize..400,
+            to in 0usize..400,
+        ) {
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let pick = |n: usize| bounds[n % bounds.len()];
+            let (start, end) = (pick(from).min(pick(to)), pick(from).max(pick(to)));
+            let inside: Vec<usize> = bounds.iter().copied().filter(|&b| b >= start && b <= end).collect();
+            let spans: Vec<(usize, usize)> = cuts
+                .iter()
+                .map(|&(a, b)| {
+                    let (a, b) = (inside[a % inside.len()], inside[b % inside.len()]);
+                    (a.min(b), a.max(b))
+                })
+                .collect();
+            prop_assert_eq!(render(&text, start, end, &spans), render_by_map(&text, start, end, &spans));
         }
 
         #[test]
