@@ -33,12 +33,13 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 const FRAGMENT_BYTES: usize = 220;
 /// Bytes of context before the first match in a fragment.
 const LEAD_BYTES: usize = 70;
-/// Bytes tokenized around a phrase's anchor beyond the words the phrase
-/// may reach on that side ([`reach`]): each of them its own length plus
-/// [`WINDOW_PER_WORD`] for the white space and punctuation before it, and
-/// as much again for each unit of slop. A stem's anchor needs no context:
-/// only the word that holds it is tokenized.
+/// Bytes tokenized on each side of a phrase's anchor beyond what its words
+/// may reach there ([`reach`]). A stem's anchor needs no context: only the
+/// word that holds it is tokenized.
 const WINDOW_SLACK: usize = 16;
+/// Bytes allowed, beyond a phrase word's own length, for the white space
+/// and punctuation between it and its neighbour; and for each extra word
+/// the phrase's slop lets into a gap.
 const WINDOW_PER_WORD: usize = 40;
 /// Once every pattern has matched and this many matches are found (or
 /// three times as many, when some pattern is missing, as in `a OR b`), the
@@ -489,12 +490,12 @@ impl Iterator for AnchorMatches<'_> {
 }
 
 /// Byte ranges of `text` around each anchor (found in `folded`, the text
-/// lower-cased), as far as its pattern may reach on each side, snapped to white space and
-/// merged where they touch, in the order of their anchors (a phrase's
-/// window may reach back over one already given; the matches found twice
-/// are merged by [`Highlighter::find`]). Lazy: the text is scanned only as
-/// far as the windows are taken, so a search that has found enough matches
-/// early never reads the rest of a long text.
+/// lower-cased), as far as its pattern may reach on each side, snapped to
+/// white space and merged where they touch, in the order of their anchors
+/// (a phrase's window may reach back over one already given; the matches
+/// found twice are merged by [`Highlighter::find`]). Lazy: the text is
+/// scanned only as far as the windows are taken, so a search that has
+/// found enough matches early never reads the rest of a long text.
 fn windows<'t>(
     text: &'t str,
     folded: &'t [u8],
@@ -632,9 +633,10 @@ fn snap_end(text: &str, want: usize) -> usize {
 /// Copies `text[start..end]`, collapsing white space and dropping the `- `
 /// list markers at line starts, and moves the highlight ranges along.
 ///
-/// Byte by byte, with a character decoded only where a byte is not ASCII;
-/// only the highlights' ends are mapped into the copy (a map of every byte
-/// cost a third of a hit's snippets).
+/// A run of printable ASCII at a time, a character decoded only where a
+/// byte is not ASCII, and only the highlights' ends mapped into the copy:
+/// copying a character and mapping a byte at a time cost a quarter of a
+/// hit's instructions.
 fn render(text: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> Snippet {
     let slice = &text[start..end];
     let bytes = slice.as_bytes();
