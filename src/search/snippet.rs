@@ -124,21 +124,18 @@ struct Span {
 
 impl Highlighter {
     pub fn new(patterns: Vec<Pattern>) -> Highlighter {
-        let prefixes: Vec<String> = patterns
+        let anchored: Vec<Option<Anchored>> = patterns.iter().map(anchor).collect();
+        let prefixes = anchored
             .iter()
-            .map(|p| anchor(p).unwrap_or_default())
+            .map(|a| a.as_ref().map(|a| a.word.clone()).unwrap_or_default())
             .collect();
-        let anchors: Option<Vec<String>> = patterns.iter().map(anchor).collect();
+        let margins = anchored
+            .iter()
+            .map(|a| a.as_ref().map_or((0, 0), |a| a.reach))
+            .collect();
+        let anchors: Option<Vec<String>> =
+            anchored.into_iter().map(|a| a.map(|a| a.word)).collect();
         let anchors = anchors.and_then(|a| Anchors::new(&a));
-        let margins = patterns
-            .iter()
-            .map(|p| match p {
-                Pattern::Phrase { words, slop, .. } => {
-                    anchor_word(words).map_or((0, 0), |k| reach(words, *slop, k))
-                }
-                Pattern::Stem { .. } => (0, 0),
-            })
-            .collect();
         let mut vocabulary: Vec<String> = Vec::new();
         let phrases = patterns
             .iter()
@@ -349,45 +346,54 @@ impl Highlighter {
     }
 }
 
-/// The ASCII prefix every word matching `pattern` starts with (compared
-/// without regard to ASCII case), or `None` when there is none useful.
+/// A pattern's anchor: the ASCII prefix every word matching it starts with
+/// (compared without regard to ASCII case), and the bytes before and after
+/// the anchor's start that a window must hold to find the whole pattern.
+struct Anchored {
+    word: String,
+    reach: (usize, usize),
+}
+
+/// `pattern`'s anchor, or `None` when there is none useful.
 ///
-/// A phrase is anchored on its longest word. A stem is anchored on itself
-/// less the letters stemming may have put at its end, which are at most two
-/// of `e`, `i`, `l` and `y` (`happy` → `happi`, `ability` → `abl`); an anchor
-/// shorter than three letters would match nearly everywhere, so such a stem
-/// has none (and the irregular `dying` → `die` is still found).
-fn anchor(pattern: &Pattern) -> Option<String> {
-    let ascii_head = |w: &str| -> String {
-        w.chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect()
-    };
+/// A phrase is anchored on its word with the longest ASCII head (the last
+/// of equals), and its window reaches as far as the phrase may on each side
+/// of that word ([`reach`]). A stem is anchored on itself less the letters
+/// stemming may have put at its end, which are at most two of `e`, `i`, `l`
+/// and `y` (`happy` → `happi`, `ability` → `abl`), and its window is the one
+/// word; an anchor shorter than three letters would match nearly
+/// everywhere, so such a stem has none (and the irregular `dying` → `die`
+/// is still found).
+fn anchor(pattern: &Pattern) -> Option<Anchored> {
     match pattern {
-        Pattern::Phrase { words, .. } => anchor_word(words).map(|k| ascii_head(&words[k])),
+        Pattern::Phrase { words, slop, .. } => {
+            let (k, _) = words
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| !ascii_head(w).is_empty())
+                .max_by_key(|(_, w)| ascii_head(w).len())?;
+            Some(Anchored {
+                word: ascii_head(&words[k]).to_string(),
+                reach: reach(words, *slop, k),
+            })
+        }
         Pattern::Stem { stem, .. } => {
             let mut head = ascii_head(stem);
             for _ in 0..2 {
-                if head.ends_with(['e', 'i', 'l', 'y']) {
-                    head.pop();
-                }
+                head = head.strip_suffix(['e', 'i', 'l', 'y']).unwrap_or(head);
             }
-            (head.len() >= 3).then_some(head)
+            (head.len() >= 3).then(|| Anchored {
+                word: head.to_string(),
+                reach: (0, 0),
+            })
         }
     }
 }
 
-/// The word of a phrase its anchor is taken from: the one with the longest
-/// ASCII head (the last of equals), `None` when no word starts with an
-/// ASCII letter or digit.
-fn anchor_word(words: &[String]) -> Option<usize> {
-    let head = |w: &str| w.bytes().take_while(u8::is_ascii_alphanumeric).count();
-    words
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| head(w) > 0)
-        .max_by_key(|(_, w)| head(w))
-        .map(|(k, _)| k)
+/// The run of ASCII letters and digits `word` starts with.
+fn ascii_head(word: &str) -> &str {
+    let len = word.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    &word[..len]
 }
 
 /// How far a phrase anchored on its word `k` may reach before and after
@@ -655,42 +661,42 @@ fn render(text: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> Sni
     let mut pending_space = false;
     let mut i = 0;
     while i < bytes.len() {
-        // Where the character at `i` lands in the copy (after the space
-        // that stands for the white space before it, if any).
+        // Where the byte at `i` lands in the copy (after the space that
+        // stands for the white space before it, if any).
         let here = out.len() + usize::from(pending_space && !out.is_empty());
-        while let Some(&(_, k)) = ends.get(next_end).filter(|(o, _)| *o <= i) {
-            mapped[k] = here;
+        // The piece at `i`: a run of printable ASCII, copied whole (but a
+        // list marker's `-` at a line start), or else one character.
+        let run = if at_line_start && bytes[i] == b'-' {
+            0
+        } else {
+            bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_graphic())
+                .unwrap_or(bytes.len() - i)
+        };
+        let (c, len) = match (run, bytes[i]) {
+            (0, b) if b.is_ascii() => (Some(char::from(b)), 1),
+            (0, _) => match slice[i..].chars().next() {
+                Some(c) => (Some(c), c.len_utf8()),
+                None => break,
+            },
+            (run, _) => (None, run),
+        };
+        // Every highlight end within the piece moves with it.
+        while let Some(&(o, k)) = ends.get(next_end).filter(|(o, _)| *o < i + len) {
+            mapped[k] = here + (o - i);
             next_end += 1;
         }
-        // A run of printable ASCII is copied whole (a list marker's `-`
-        // at a line start aside): every highlight end inside it moves with
-        // it.
-        let run = bytes[i..]
-            .iter()
-            .position(|b| !b.is_ascii_graphic())
-            .unwrap_or(bytes.len() - i);
-        if run > 0 && !(at_line_start && bytes[i] == b'-') {
+        let from = i;
+        i += len;
+        let Some(c) = c else {
             if pending_space && !out.is_empty() {
                 out.push(' ');
             }
-            let copied = out.len();
-            while let Some(&(o, k)) = ends.get(next_end).filter(|(o, _)| *o < i + run) {
-                mapped[k] = copied + (o - i);
-                next_end += 1;
-            }
-            out.push_str(&slice[i..i + run]);
+            out.push_str(&slice[from..i]);
             (at_line_start, pending_space) = (false, false);
-            i += run;
             continue;
-        }
-        let (c, len) = match bytes[i] {
-            b if b.is_ascii() => (char::from(b), 1),
-            _ => match slice[i..].chars().next() {
-                Some(c) => (c, c.len_utf8()),
-                None => break,
-            },
         };
-        i += len;
         if c == '\n' || c == '\r' {
             at_line_start = true;
             pending_space = true;
