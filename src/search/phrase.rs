@@ -231,10 +231,18 @@ pub struct Exact {
 
 impl Counter<u32> for Exact {
     fn count(&mut self, terms: &mut [(Cursor, u32)], _doc: DocId) -> u32 {
-        // The term with the fewest positions here leads; the others follow
-        // rarest first.
-        let Some(lead) = (0..terms.len()).min_by_key(|&i| terms[i].0.term_freq()) else {
+        // The term with the fewest positions here leads (the rarest term
+        // when it occurs once: none has fewer); the others follow rarest
+        // first.
+        let Some((rarest, _)) = terms.first() else {
             return 0;
+        };
+        let lead = if rarest.term_freq() == 1 {
+            0
+        } else {
+            (0..terms.len())
+                .min_by_key(|&i| terms[i].0.term_freq())
+                .unwrap_or(0)
         };
         let (cursor, shift) = &mut terms[lead];
         cursor.positions(*shift, &mut self.left);

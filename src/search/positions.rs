@@ -81,7 +81,7 @@ impl Cursor {
 
     /// The first document from `target` on (`TERMINATED` past the last);
     /// the current one if it is already there.
-    #[inline]
+    #[inline(always)]
     pub fn seek(&mut self, target: DocId) -> DocId {
         match self {
             Cursor::Walk(w) => w.seek(target),
@@ -155,6 +155,52 @@ pub fn keep_common(left: &mut Vec<u32>, right: &[u32]) {
     left.truncate(kept);
 }
 
+/// Moves the values of `wanted` (ascending) that are among the running
+/// sums of `gaps` from `shift` (one document's positions) to its front,
+/// reading `gaps` no further than `wanted` reaches; returns how many it
+/// kept. The usual case, one value wanted, is a scan for it.
+#[inline]
+fn keep_summed(wanted: &mut [u32], gaps: &[u32], shift: u32) -> usize {
+    let mut position = shift;
+    if let [one] = wanted {
+        for &gap in gaps {
+            position = position.wrapping_add(gap);
+            if position >= *one {
+                return usize::from(position == *one);
+            }
+        }
+        return 0;
+    }
+    let (mut i, mut kept) = (0, 0);
+    for &gap in gaps {
+        position = position.wrapping_add(gap);
+        if !kept_at(wanted, &mut i, &mut kept, position) {
+            break;
+        }
+    }
+    kept
+}
+
+/// One step of keeping the values of `wanted` found among ascending
+/// positions: passes the values below `position` (from `i` on), keeps
+/// `position` (at `kept`) if it is wanted; `false` once none is left to
+/// find.
+#[inline(always)]
+fn kept_at(wanted: &mut [u32], i: &mut usize, kept: &mut usize, position: u32) -> bool {
+    while *i < wanted.len() && wanted[*i] < position {
+        *i += 1;
+    }
+    let Some(&w) = wanted.get(*i) else {
+        return false;
+    };
+    if w == position {
+        wanted[*kept] = w;
+        *kept += 1;
+        *i += 1;
+    }
+    true
+}
+
 /// A posting list walked block by block, keeping where each document's
 /// positions start.
 pub struct Walk {
@@ -210,10 +256,12 @@ impl Walk {
         // of line.
         let docs = self.block.docs();
         if docs.last().is_some_and(|&last| last >= target) {
-            while docs[self.cur] < target {
-                self.cur += 1;
+            let mut cur = self.cur;
+            while docs[cur] < target {
+                cur += 1;
             }
-            self.doc = docs[self.cur];
+            self.cur = cur;
+            self.doc = docs[cur];
         } else {
             self.doc = self.settle(target);
         }
@@ -365,6 +413,14 @@ impl PositionBlocks {
     /// (one document's), each plus `shift`.
     pub fn read(&mut self, first: u64, count: u32, shift: u32, out: &mut Vec<u32>) {
         out.clear();
+        if let Some(gaps) = self.in_one_block(first, count) {
+            let mut position = shift;
+            out.extend(gaps.iter().map(|&gap| {
+                position = position.wrapping_add(gap);
+                position
+            }));
+            return;
+        }
         self.each(first, count, shift, |position| {
             out.push(position);
             true
@@ -375,22 +431,34 @@ impl PositionBlocks {
     /// give, without writing the positions down, and reading no further
     /// than `left` reaches.
     pub fn keep_common(&mut self, first: u64, count: u32, shift: u32, left: &mut Vec<u32>) {
-        let (mut i, mut kept) = (0, 0);
-        self.each(first, count, shift, |position| {
-            while i < left.len() && left[i] < position {
-                i += 1;
+        let kept = match self.in_one_block(first, count) {
+            Some(gaps) => keep_summed(left, gaps, shift),
+            None => {
+                let mut kept = 0;
+                let (mut i, wanted) = (0, left.as_mut_slice());
+                self.each(first, count, shift, |position| {
+                    kept_at(wanted, &mut i, &mut kept, position)
+                });
+                kept
             }
-            let Some(&l) = left.get(i) else {
-                return false;
-            };
-            if l == position {
-                left[kept] = l;
-                kept += 1;
-                i += 1;
-            }
-            true
-        });
+        };
         left.truncate(kept);
+    }
+
+    /// The gaps of the `count` values from the `first`-th on when they lie
+    /// in one block, as one document's usually do (that block decoded).
+    #[inline]
+    fn in_one_block(&mut self, first: u64, count: u32) -> Option<&[u32]> {
+        let block = (first / COMPRESSION_BLOCK_SIZE as u64) as usize;
+        let from = (first % COMPRESSION_BLOCK_SIZE as u64) as usize;
+        let to = from + count as usize;
+        if to > COMPRESSION_BLOCK_SIZE {
+            return None;
+        }
+        if block != self.index {
+            self.load(block);
+        }
+        self.decoded.get(from..to)
     }
 
     /// Gives `f` the `count` positions from the `first`-th value on, each
@@ -582,6 +650,41 @@ mod tests {
     use super::*;
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{Index, IndexWriter, doc};
+
+    proptest::proptest! {
+        /// Keeping the wanted values among a document's positions as its
+        /// gaps are summed keeps what a merge with the summed positions
+        /// keeps: one value wanted (the scan) or several.
+        #[test]
+        fn keep_summed_keeps_what_a_merge_keeps(
+            first in proptest::option::of(0u32..6),
+            rest in proptest::collection::vec(1u32..6, 0..12),
+            picks in proptest::collection::vec(0u32..40, 0..5),
+            shift in 0u32..4,
+        ) {
+            // A document's gaps: its first position, then steps of at
+            // least one (none without a first).
+            let gaps: Vec<u32> = match first {
+                Some(first) => std::iter::once(first).chain(rest).collect(),
+                None => Vec::new(),
+            };
+            let positions: Vec<u32> = gaps
+                .iter()
+                .scan(shift, |p, &gap| {
+                    *p += gap;
+                    Some(*p)
+                })
+                .collect();
+            let mut wanted = picks;
+            wanted.sort_unstable();
+            wanted.dedup();
+            let mut merged = wanted.clone();
+            keep_common(&mut merged, &positions);
+            let kept = keep_summed(&mut wanted, &gaps, shift);
+            wanted.truncate(kept);
+            proptest::prop_assert_eq!(wanted, merged);
+        }
+    }
 
     #[test]
     fn keep_common_keeps_what_both_hold() {
