@@ -5,8 +5,9 @@
 //! document for phrases found in most decisions.
 //!
 //! In a document holding every term, the term with the fewest positions
-//! there leads: its positions (less its offset in the phrase) are the
-//! candidate starts, and each other term, rarest first, keeps the starts it
+//! there leads (the rarest term when it occurs there once, without reading
+//! the others' counts): its positions (less its offset in the phrase) are
+//! the candidate starts, and each other term, rarest first, keeps the starts it
 //! agrees with, until none is left or every term has agreed.
 //!
 //! Sloppy phrases stay tantivy's (the compiler builds them), as their
