@@ -155,50 +155,63 @@ pub fn keep_common(left: &mut Vec<u32>, right: &[u32]) {
     left.truncate(kept);
 }
 
-/// Moves the values of `wanted` (ascending) that are among the running
-/// sums of `gaps` from `shift` (one document's positions) to its front,
-/// reading `gaps` no further than `wanted` reaches; returns how many it
-/// kept. The usual case, one value wanted, is a scan for it.
-#[inline]
-fn keep_summed(wanted: &mut [u32], gaps: &[u32], shift: u32) -> usize {
-    let mut position = shift;
-    if let [one] = wanted {
-        for &gap in gaps {
-            position = position.wrapping_add(gap);
-            if position >= *one {
-                return usize::from(position == *one);
-            }
-        }
-        return 0;
-    }
-    let (mut i, mut kept) = (0, 0);
-    for &gap in gaps {
-        position = position.wrapping_add(gap);
-        if !kept_at(wanted, &mut i, &mut kept, position) {
-            break;
-        }
-    }
-    kept
+/// Keeping the values of `wanted` (ascending) that are among one
+/// document's positions, given as their gaps (its first position from 0)
+/// plus `shift`, a run of gaps at a time: the kept values move to the front
+/// of `wanted`. The usual case, one value wanted, is a scan for it.
+struct Keep<'a> {
+    wanted: &'a mut [u32],
+    /// The last position summed.
+    position: u32,
+    /// The first wanted value not yet passed.
+    next: usize,
+    kept: usize,
 }
 
-/// One step of keeping the values of `wanted` found among ascending
-/// positions: passes the values below `position` (from `i` on), keeps
-/// `position` (at `kept`) if it is wanted; `false` once none is left to
-/// find.
-#[inline(always)]
-fn kept_at(wanted: &mut [u32], i: &mut usize, kept: &mut usize, position: u32) -> bool {
-    while *i < wanted.len() && wanted[*i] < position {
-        *i += 1;
+impl<'a> Keep<'a> {
+    fn new(wanted: &'a mut [u32], shift: u32) -> Keep<'a> {
+        Keep {
+            wanted,
+            position: shift,
+            next: 0,
+            kept: 0,
+        }
     }
-    let Some(&w) = wanted.get(*i) else {
-        return false;
-    };
-    if w == position {
-        wanted[*kept] = w;
-        *kept += 1;
-        *i += 1;
+
+    /// Sums the next run of gaps; `false` once no wanted value is left to
+    /// find (the rest need not be read).
+    #[inline(always)]
+    fn take(&mut self, gaps: &[u32]) -> bool {
+        if let [one] = *self.wanted {
+            for &gap in gaps {
+                self.position = self.position.wrapping_add(gap);
+                if self.position >= one {
+                    self.kept = usize::from(self.position == one);
+                    return false;
+                }
+            }
+            return true;
+        }
+        for &gap in gaps {
+            self.position = self.position.wrapping_add(gap);
+            while self
+                .wanted
+                .get(self.next)
+                .is_some_and(|&w| w < self.position)
+            {
+                self.next += 1;
+            }
+            let Some(&w) = self.wanted.get(self.next) else {
+                return false;
+            };
+            if w == self.position {
+                self.wanted[self.kept] = w;
+                self.kept += 1;
+                self.next += 1;
+            }
+        }
+        true
     }
-    true
 }
 
 /// A posting list walked block by block, keeping where each document's
@@ -413,16 +426,12 @@ impl PositionBlocks {
     /// (one document's), each plus `shift`.
     pub fn read(&mut self, first: u64, count: u32, shift: u32, out: &mut Vec<u32>) {
         out.clear();
-        if let Some(gaps) = self.in_one_block(first, count) {
-            let mut position = shift;
+        let mut position = shift;
+        self.runs(first, count, |gaps| {
             out.extend(gaps.iter().map(|&gap| {
                 position = position.wrapping_add(gap);
                 position
             }));
-            return;
-        }
-        self.each(first, count, shift, |position| {
-            out.push(position);
             true
         });
     }
@@ -431,43 +440,30 @@ impl PositionBlocks {
     /// give, without writing the positions down, and reading no further
     /// than `left` reaches.
     pub fn keep_common(&mut self, first: u64, count: u32, shift: u32, left: &mut Vec<u32>) {
-        let kept = match self.in_one_block(first, count) {
-            Some(gaps) => keep_summed(left, gaps, shift),
-            None => {
-                let mut kept = 0;
-                let (mut i, wanted) = (0, left.as_mut_slice());
-                self.each(first, count, shift, |position| {
-                    kept_at(wanted, &mut i, &mut kept, position)
-                });
-                kept
-            }
-        };
+        let mut keep = Keep::new(left, shift);
+        self.runs(first, count, |gaps| keep.take(gaps));
+        let kept = keep.kept;
         left.truncate(kept);
     }
 
-    /// The gaps of the `count` values from the `first`-th on when they lie
-    /// in one block, as one document's usually do (that block decoded).
-    #[inline]
-    fn in_one_block(&mut self, first: u64, count: u32) -> Option<&[u32]> {
+    /// Gives `f` the gaps of the `count` values from the `first`-th on, as
+    /// runs of one decoded block each (one run for nearly every document:
+    /// its few positions rarely cross a block), until it returns `false`.
+    #[inline(always)]
+    fn runs(&mut self, first: u64, count: u32, mut f: impl FnMut(&[u32]) -> bool) {
         let block = (first / COMPRESSION_BLOCK_SIZE as u64) as usize;
         let from = (first % COMPRESSION_BLOCK_SIZE as u64) as usize;
         let to = from + count as usize;
-        if to > COMPRESSION_BLOCK_SIZE {
-            return None;
+        if to <= COMPRESSION_BLOCK_SIZE {
+            // One run, as for nearly every document.
+            if block != self.index {
+                self.load(block);
+            }
+            f(&self.decoded[from..to]);
+            return;
         }
-        if block != self.index {
-            self.load(block);
-        }
-        self.decoded.get(from..to)
-    }
-
-    /// Gives `f` the `count` positions from the `first`-th value on, each
-    /// plus `shift`, in order, until it returns `false`.
-    #[inline(always)]
-    fn each(&mut self, first: u64, count: u32, shift: u32, mut f: impl FnMut(u32) -> bool) {
         let mut at = first;
         let end = first + u64::from(count);
-        let mut position = shift;
         while at < end {
             let block = (at / COMPRESSION_BLOCK_SIZE as u64) as usize;
             if block != self.index {
@@ -475,11 +471,8 @@ impl PositionBlocks {
             }
             let from = (at % COMPRESSION_BLOCK_SIZE as u64) as usize;
             let to = COMPRESSION_BLOCK_SIZE.min(from + (end - at) as usize);
-            for &gap in &self.decoded[from..to] {
-                position = position.wrapping_add(gap);
-                if !f(position) {
-                    return;
-                }
+            if !f(&self.decoded[from..to]) {
+                return;
             }
             at += (to - from) as u64;
         }
@@ -653,12 +646,14 @@ mod tests {
 
     proptest::proptest! {
         /// Keeping the wanted values among a document's positions as its
-        /// gaps are summed keeps what a merge with the summed positions
-        /// keeps: one value wanted (the scan) or several.
+        /// gaps are summed, in runs cut anywhere (as blocks cut them),
+        /// keeps what a merge with the summed positions keeps: one value
+        /// wanted (the scan) or several.
         #[test]
-        fn keep_summed_keeps_what_a_merge_keeps(
+        fn keeping_as_gaps_are_summed_keeps_what_a_merge_keeps(
             first in proptest::option::of(0u32..6),
             rest in proptest::collection::vec(1u32..6, 0..12),
+            cuts in proptest::collection::vec(0usize..13, 0..3),
             picks in proptest::collection::vec(0u32..40, 0..5),
             shift in 0u32..4,
         ) {
@@ -680,7 +675,18 @@ mod tests {
             wanted.dedup();
             let mut merged = wanted.clone();
             keep_common(&mut merged, &positions);
-            let kept = keep_summed(&mut wanted, &gaps, shift);
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(gaps.len())).collect();
+            cuts.sort_unstable();
+            cuts.push(gaps.len());
+            let mut keep = Keep::new(&mut wanted, shift);
+            let mut from = 0;
+            for to in cuts {
+                if !keep.take(&gaps[from..to]) {
+                    break;
+                }
+                from = to;
+            }
+            let kept = keep.kept;
             wanted.truncate(kept);
             proptest::prop_assert_eq!(wanted, merged);
         }
