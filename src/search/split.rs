@@ -9,17 +9,24 @@
 //!   100,000 decisions on two cores (the default query set, 10 interleaved
 //!   rounds): full answer p50 1.51 → 1.22 ms, top-10 p50 0.69 → 0.57 ms,
 //!   each query's median 0.84× on (geometric) average; p99 unchanged.
-//! - **Balanced ranges.** tantivy hands each segment to one thread. An
+//! - **Balanced shares.** tantivy hands each segment to one thread. An
 //!   index of 40,960 + 40,960 + 18,080 documents on two cores then gives
 //!   one core 59,040 documents and the other 40,960: the query takes as long
-//!   as the larger share. [`search`] cuts the segments into ranges of at
-//!   most a quarter of a core's share ([`RANGES_PER_CORE`], never under
-//!   [`MIN_RANGE`] documents), so the shares end within one range of each
+//!   as the larger share. [`search`] cuts the index's documents, segment
+//!   after segment, into [`RANGES_PER_CORE`] equal shares per core (never
+//!   under [`MIN_RANGE`] documents), a share being one range of a segment
+//!   or the end of one and the start of the next ([`shares`]); the threads
+//!   take shares as they finish them, so they end within one share of each
 //!   other. Measured at 100,000 decisions on two cores (the default query
 //!   set, 5 interleaved rounds, medians of the full answer): a phrase in
-//!   59,723 decisions 14.7 → 11.9 ms, one in 54,798 8.9 → 7.9 ms. Each range
-//!   opens the query's scorers again, so the engine cuts only large queries
-//!   (`SPLIT_FROM`).
+//!   59,723 decisions 14.7 → 11.9 ms, one in 54,798 8.9 → 7.9 ms. (Ranges
+//!   cut within each segment alone, as first written, came out uneven at a
+//!   million decisions: segments of about 330,000 made nine ranges of
+//!   110,000 and one of 17,000, so one core searched five and the other
+//!   four and the small one, 9% more than half.) Each range opens the
+//!   query's scorers again, so the engine cuts only large queries
+//!   (`SPLIT_FROM`), and a share's cut is moved to a segment's edge when
+//!   it would leave a range of under a quarter of [`MIN_RANGE`].
 //!
 //! A range is searched by the query's own scorer for the segment, moved to
 //! the range's first document and ended at its last ([`RangeScorer`]); the
@@ -44,8 +51,8 @@ const RANGES_PER_CORE: u32 = 4;
 const MIN_RANGE: u32 = 4_096;
 
 /// Runs `query` on every segment of `searcher`, shared by the calling
-/// thread and `pool`'s, and merges the fruits: whole segments, or with
-/// `cut`, segments cut into [`ranges`].
+/// thread and `pool`'s, and merges the fruits: a task per whole segment,
+/// or with `cut`, the index cut into [`shares`].
 pub(super) fn search<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
@@ -56,27 +63,35 @@ pub(super) fn search<C: Collector>(
     let readers = searcher.segment_readers();
     let tasks = if cut {
         let cores = pool.current_num_threads() + 1;
-        ranges(readers.iter().map(SegmentReader::max_doc), cores, MIN_RANGE)
+        shares(readers.iter().map(SegmentReader::max_doc), cores, MIN_RANGE)
             .into_iter()
-            .map(|(ord, docs)| (ord, Some(docs)))
+            .map(|share| {
+                let parts = share.into_iter().map(|(ord, docs)| (ord, Some(docs)));
+                parts.collect()
+            })
             .collect()
     } else {
-        (0..readers.len() as u32).map(|ord| (ord, None)).collect()
+        (0..readers.len() as u32)
+            .map(|ord| vec![(ord, None)])
+            .collect()
     };
     search_tasks(searcher, query, collector, pool, tasks)
 }
 
-/// Runs `query` on each task, a segment ordinal with a range of its
-/// documents or `None` for the whole segment, and merges the fruits. A
-/// whole segment gets the query's own weight, so pruning and counting from
-/// document frequencies work as in tantivy's own search; a range gets it
-/// wrapped in a [`RangeWeight`].
+/// One thread's part of a task: a segment ordinal with a range of its
+/// documents, or `None` for the whole segment.
+type Part = (u32, Option<Range<DocId>>);
+
+/// Runs `query` on each task, one or more [`Part`]s searched one after the
+/// other, and merges the fruits. A whole segment gets the query's own
+/// weight, so pruning and counting from document frequencies work as in
+/// tantivy's own search; a range gets it wrapped in a [`RangeWeight`].
 fn search_tasks<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     collector: &C,
     pool: &ThreadPool,
-    tasks: Vec<(u32, Option<Range<DocId>>)>,
+    tasks: Vec<Vec<Part>>,
 ) -> tantivy::Result<C::Fruit> {
     let scoring = if collector.requires_scoring() {
         EnableScoring::enabled_from_searcher(searcher)
@@ -86,7 +101,7 @@ fn search_tasks<C: Collector>(
     let weight: Arc<dyn Weight> = Arc::from(query.weight(scoring)?);
     collector.check_schema(searcher.schema())?;
     let readers = searcher.segment_readers();
-    let fruits = share(pool, tasks, &|(ord, docs)| {
+    let part = |(ord, docs): Part| {
         let reader = &readers[ord as usize];
         match docs {
             Some(docs) => {
@@ -98,8 +113,12 @@ fn search_tasks<C: Collector>(
             }
             None => collector.collect_segment(weight.as_ref(), ord, reader),
         }
+    };
+    let fruits = share(pool, tasks, &|parts: Vec<Part>| {
+        parts.into_iter().map(part).collect::<Vec<_>>()
     });
-    collector.merge_fruits(fruits.into_iter().collect::<tantivy::Result<_>>()?)
+    let fruits = fruits.into_iter().flatten();
+    collector.merge_fruits(fruits.collect::<tantivy::Result<_>>()?)
 }
 
 /// Runs `f` on every task, on the calling thread and on as many of `pool`'s
@@ -161,38 +180,66 @@ pub(super) fn share_with<T: Send, S, R: Send>(
         .collect()
 }
 
-/// The ranges of document ids to search: `(segment ordinal, ids)`, each
-/// segment cut into equal ranges of at most `total / (cores ×
-/// RANGES_PER_CORE)` ids and at least `min_range` (a segment's last range
-/// may be a few ids shorter; a smaller segment is one range). Together they
-/// cover every id of every segment exactly once.
-fn ranges(
+/// The index's documents, segment after segment, cut into shares of
+/// about `total / (cores × RANGES_PER_CORE)` and at least `min_range`
+/// documents: each share the ranges `(segment ordinal, ids)` it spans, one
+/// or, where it crosses from one segment into the next, more. A cut that
+/// would leave a segment's first or last few documents (under a quarter of
+/// `min_range`) to a share of their own moves to the segment's edge, so no
+/// range is opened for a handful of documents; the shares stay within
+/// twice that of their size. Together the ranges cover every id of every
+/// segment exactly once, in order; an empty segment has none.
+fn shares(
     max_docs: impl Iterator<Item = DocId>,
     cores: usize,
     min_range: DocId,
-) -> Vec<(u32, Range<DocId>)> {
-    let max_docs: Vec<DocId> = max_docs.collect();
-    let total: u64 = max_docs.iter().map(|&n| u64::from(n)).sum();
+) -> Vec<Vec<(u32, Range<DocId>)>> {
+    // Each segment's first document in the index, and the index's end.
+    let mut starts = vec![0u64];
+    for max_doc in max_docs {
+        let end = starts.last().copied().unwrap_or(0) + u64::from(max_doc);
+        starts.push(end);
+    }
+    let total = starts.last().copied().unwrap_or(0);
     let pieces = (cores.max(1) as u64) * u64::from(RANGES_PER_CORE);
-    let target = (total.div_ceil(pieces) as DocId).max(min_range).max(1);
-    let mut out = Vec::new();
-    for (ord, &max_doc) in max_docs.iter().enumerate() {
-        // Ranges no larger than the target, nor (but for rounding) smaller
-        // than the minimum.
-        let n = max_doc
-            .div_ceil(target)
-            .min(max_doc / min_range.max(1))
-            .max(1);
-        let step = max_doc.div_ceil(n).max(1);
-        let mut start: DocId = 0;
-        loop {
-            let end = start.saturating_add(step).min(max_doc);
-            out.push((ord as u32, start..end));
-            if end >= max_doc {
-                break;
+    let size = total.div_ceil(pieces).max(u64::from(min_range)).max(1);
+    let snap = u64::from(min_range / 4);
+    // The cuts between shares, each moved to a segment's edge when near it.
+    let mut cuts: Vec<u64> = (1..)
+        .map(|k| k * size)
+        .take_while(|&at| at < total)
+        .map(|at| {
+            let segment = starts.partition_point(|&s| s <= at) - 1;
+            let (first, end) = (starts[segment], starts[segment + 1]);
+            if at - first < snap {
+                first
+            } else if end - at < snap {
+                end
+            } else {
+                at
             }
-            start = end;
+        })
+        .collect();
+    cuts.push(total);
+    cuts.dedup();
+    let mut out = Vec::with_capacity(cuts.len());
+    let mut from = 0u64;
+    for to in cuts {
+        if to <= from {
+            continue;
         }
+        // The segments the share [from, to) overlaps, each clipped to it.
+        let share = starts
+            .windows(2)
+            .enumerate()
+            .filter(|(_, s)| s[0] < to && from < s[1])
+            .map(|(ord, s)| {
+                let docs = from.max(s[0]) - s[0]..to.min(s[1]) - s[0];
+                (ord as u32, docs.start as DocId..docs.end as DocId)
+            })
+            .collect();
+        out.push(share);
+        from = to;
     }
     out
 }
@@ -286,20 +333,16 @@ mod tests {
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{DocAddress, Index, IndexWriter, Term, doc};
 
-    /// The searcher's segments as tasks of ranges, cut for `cores` with at
-    /// least `min_range` documents each.
-    fn cut_into_ranges(
-        searcher: &Searcher,
-        cores: usize,
-        min_range: DocId,
-    ) -> Vec<(u32, Option<Range<DocId>>)> {
+    /// The searcher's segments as tasks of [`shares`], cut for `cores`
+    /// with at least `min_range` documents each.
+    fn cut_into_shares(searcher: &Searcher, cores: usize, min_range: DocId) -> Vec<Vec<Part>> {
         let max_docs = searcher
             .segment_readers()
             .iter()
             .map(SegmentReader::max_doc);
-        ranges(max_docs, cores, min_range)
+        shares(max_docs, cores, min_range)
             .into_iter()
-            .map(|(ord, docs)| (ord, Some(docs)))
+            .map(|share| share.into_iter().map(|(o, d)| (o, Some(d))).collect())
             .collect()
     }
 
@@ -358,40 +401,77 @@ mod tests {
         }
     }
 
+    /// Each share's size in documents.
+    fn sizes(shares: &[Vec<(u32, Range<DocId>)>]) -> Vec<u32> {
+        let size = |s: &Vec<(u32, Range<DocId>)>| s.iter().map(|(_, d)| d.end - d.start).sum();
+        shares.iter().map(size).collect()
+    }
+
     #[test]
-    fn ranges_share_the_index_evenly() {
-        // The segments of a 100,000-decision index on two cores.
-        let r = ranges([40_960, 40_960, 18_080].into_iter(), 2, MIN_RANGE);
-        let sizes: Vec<u32> = r.iter().map(|(_, d)| d.end - d.start).collect();
-        assert_eq!(
-            sizes,
-            [
-                10_240, 10_240, 10_240, 10_240, 10_240, 10_240, 10_240, 10_240, 9_040, 9_040
-            ]
+    fn shares_cut_the_index_evenly() {
+        // The segments of a 100,000-decision index on two cores: eight
+        // shares of 12,500, three of them crossing into the next segment.
+        let s = shares([40_960, 40_960, 18_080].into_iter(), 2, MIN_RANGE);
+        assert_eq!(sizes(&s), [12_500; 8]);
+        assert_eq!(s[3], [(0, 37_500..40_960), (1, 0..9_040)]);
+        assert_eq!(s[7], [(2, 5_580..18_080)]);
+        // A million on two cores: segments of 330,000 and a small last one
+        // no longer leave one core five ranges and the other four.
+        let s = shares(
+            [330_000, 330_000, 330_000, 17_000].into_iter(),
+            2,
+            MIN_RANGE,
         );
-        // Small segments are not cut below the minimum.
-        let r = ranges([5_000, 100].into_iter(), 2, MIN_RANGE);
-        assert_eq!(r, [(0, 0..5_000), (1, 0..100)]);
-        // An empty segment is one empty range.
-        assert_eq!(ranges([0].into_iter(), 2, MIN_RANGE), [(0, 0..0)]);
+        assert_eq!(sizes(&s), [125_875; 8]);
+        // A cut a few documents from a segment's edge moves to the edge.
+        let s = shares([49_900, 50_100].into_iter(), 2, MIN_RANGE);
+        let moved = [
+            12_500, 12_500, 12_500, 12_400, 12_600, 12_500, 12_500, 12_500,
+        ];
+        assert_eq!(sizes(&s), moved);
+        assert_eq!(s[3..5], [vec![(0, 37_500..49_900)], vec![(1, 0..12_600)]]);
+        // Small segments are not cut below the minimum, nor a few
+        // documents from their end.
+        let s = shares([5_000, 100].into_iter(), 2, MIN_RANGE);
+        assert_eq!(s, [vec![(0, 0..5_000)], vec![(1, 0..100)]]);
+        // Empty segments have no range; an empty index no share.
+        let s = shares([0, 9_000, 0].into_iter(), 1, MIN_RANGE);
+        assert_eq!(s, [vec![(1, 0..4_096)], vec![(1, 4_096..9_000)]]);
+        assert!(shares([0, 0].into_iter(), 2, MIN_RANGE).is_empty());
     }
 
     proptest! {
         #[test]
-        fn ranges_cover_every_document_once(
+        fn shares_cover_every_document_once_and_evenly(
             max_docs in proptest::collection::vec(0u32..200_000, 0..8),
             cores in 1usize..9,
             min_range in 1u32..10_000,
         ) {
-            let r = ranges(max_docs.iter().copied(), cores, min_range);
+            let s = shares(max_docs.iter().copied(), cores, min_range);
+            // Every range in order: each segment's from its first document
+            // to its last, none empty, none missing.
+            let ranges: Vec<&(u32, Range<DocId>)> = s.iter().flatten().collect();
+            let mut at = ranges.iter().peekable();
             for (ord, &max_doc) in max_docs.iter().enumerate() {
-                let mine: Vec<&Range<DocId>> =
-                    r.iter().filter(|(o, _)| *o as usize == ord).map(|(_, d)| d).collect();
-                prop_assert!(!mine.is_empty());
-                prop_assert_eq!(mine[0].start, 0);
-                prop_assert_eq!(mine[mine.len() - 1].end, max_doc);
-                prop_assert!(mine.windows(2).all(|w| w[0].end == w[1].start && w[0].start < w[0].end));
+                let mut next = 0;
+                while let Some((_, docs)) = at.next_if(|(o, _)| *o as usize == ord) {
+                    prop_assert_eq!(docs.start, next);
+                    prop_assert!(docs.start < docs.end);
+                    next = docs.end;
+                }
+                prop_assert_eq!(next, max_doc);
             }
+            prop_assert!(at.next().is_none());
+            // Every share but the last within twice the snap of the size.
+            let total: u64 = max_docs.iter().map(|&n| u64::from(n)).sum();
+            let pieces = cores as u64 * u64::from(RANGES_PER_CORE);
+            let size = total.div_ceil(pieces).max(u64::from(min_range)).max(1);
+            let snap = u64::from(min_range / 4);
+            let sizes = sizes(&s);
+            for &n in sizes.iter().rev().skip(1) {
+                prop_assert!(u64::from(n).abs_diff(size) <= 2 * snap, "{n} for {size}");
+            }
+            prop_assert!(sizes.len() as u64 <= pieces.max(total.div_ceil(size)));
         }
     }
 
@@ -440,10 +520,12 @@ mod tests {
             let (count, top): (usize, Vec<(Score, DocAddress)>) =
                 searcher.search(&query, &collector)?;
             assert!(count > 0, "{q} matches nothing");
-            let (n, hits) = search(&searcher, &query, &collector, &pool, false)?;
-            assert_eq!((n, &hits), (count, &top), "{q} by segments");
+            for cut in [false, true] {
+                let (n, hits) = search(&searcher, &query, &collector, &pool, cut)?;
+                assert_eq!((n, &hits), (count, &top), "{q}, cut {cut}");
+            }
             for min_range in [7, 64, 300] {
-                let tasks = cut_into_ranges(&searcher, 2, min_range);
+                let tasks = cut_into_shares(&searcher, 2, min_range);
                 let (n, hits) = search_tasks(&searcher, &query, &collector, &pool, tasks)?;
                 assert_eq!(n, count, "{q} in ranges of {min_range}");
                 assert_eq!(hits, top, "{q} in ranges of {min_range}");
@@ -486,7 +568,7 @@ mod tests {
                 };
                 let collector = (Count, facets, TopDocs::with_limit(10).order_by_score());
                 let (count, raw, top) = searcher.search(&*query, &collector)?;
-                let tasks = cut_into_ranges(&searcher, 16, 13);
+                let tasks = cut_into_shares(&searcher, 16, 13);
                 assert!(tasks.len() > 12);
                 let (n, raw_ranges, hits) =
                     search_tasks(&searcher, &*query, &collector, &pool, tasks)?;
