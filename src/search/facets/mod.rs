@@ -13,11 +13,11 @@
 //! increments into arrays shared by all segments, and no string is made
 //! for a value that is not shown. A one-shot command skips that: decoding
 //! every document would cost more than its single query. The tables are
-//! bit-packed (the `rows` module): at a million decisions they outgrow the
-//! caches, and a match costs the memory it reads. From the tables,
-//! blocks of matches that cover most of the documents they span are
-//! counted by subtraction (the `dense` module): the documents skipped, taken from
-//! running totals.
+//! packed in a row of 64 bits a document (the `rows` module): at a million
+//! decisions they outgrow the caches, and a match costs the memory it
+//! reads. From the tables, a block of 1,024 documents that most of them
+//! match is counted by subtraction (the `dense` module): its documents that
+//! do not match, taken from running totals.
 
 mod dense;
 mod rows;
@@ -147,7 +147,7 @@ pub struct SegmentTables {
     rows: Rows,
     /// Running totals for counting by subtraction (the `dense` module): row `b`
     /// (one value per [`Slots`] slot) counts every value over documents
-    /// `[0, b × block)`.
+    /// `[0, min(b × block, max_doc))`.
     totals: Vec<u32>,
     block: u32,
 }
@@ -421,13 +421,33 @@ impl ColumnCounter {
 /// from the snapshot's [`FacetTables`] when the engine keeps them.
 pub enum FacetSegmentCollector {
     Columns(Box<ColumnCounter>),
-    Tables {
-        segment: Arc<SegmentTables>,
-        counts: OrdinalCounts,
-        /// Blocks of matches that cover most of their documents are
-        /// counted by subtraction (the `dense` module).
-        dense: Dense,
-    },
+    Tables(Box<TableCounter>),
+}
+
+/// Counts of one segment from the snapshot's [`FacetTables`].
+pub struct TableCounter {
+    segment: Arc<SegmentTables>,
+    counts: OrdinalCounts,
+    /// Takes the matches a block of documents at a time, and counts a
+    /// block that most documents match by subtraction (the `dense` module).
+    dense: Dense,
+}
+
+impl TableCounter {
+    #[inline]
+    fn collect(&mut self, doc: DocId) {
+        self.dense.collect(&self.segment, &mut self.counts, doc);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let (segment, counts) = (&self.segment, &mut self.counts);
+        self.dense.collect_block(segment, counts, docs);
+    }
+
+    fn harvest(mut self) -> OrdinalCounts {
+        self.dense.finish(&self.segment, &mut self.counts);
+        self.counts
+    }
 }
 
 impl Collector for FacetCollector<'_> {
@@ -442,11 +462,11 @@ impl Collector for FacetCollector<'_> {
         if let Some(tables) = &self.tables
             && let Some(segment) = tables.segments.get(&reader.segment_id())
         {
-            return Ok(FacetSegmentCollector::Tables {
+            return Ok(FacetSegmentCollector::Tables(Box::new(TableCounter {
                 segment: segment.clone(),
                 counts: tables.zeroed(),
                 dense: Dense::default(),
-            });
+            })));
         }
         Ok(FacetSegmentCollector::Columns(Box::new(
             ColumnCounter::open(reader, self.fields)?,
@@ -488,9 +508,7 @@ impl SegmentCollector for FacetSegmentCollector {
     fn collect(&mut self, doc: DocId, _score: Score) {
         match self {
             FacetSegmentCollector::Columns(c) => c.collect(doc),
-            FacetSegmentCollector::Tables {
-                segment, counts, ..
-            } => counts.count(segment, doc),
+            FacetSegmentCollector::Tables(t) => t.collect(doc),
         }
     }
 
@@ -499,25 +517,14 @@ impl SegmentCollector for FacetSegmentCollector {
     fn collect_block(&mut self, docs: &[DocId]) {
         match self {
             FacetSegmentCollector::Columns(c) => docs.iter().for_each(|&d| c.collect(d)),
-            FacetSegmentCollector::Tables {
-                segment,
-                counts,
-                dense,
-            } => dense.collect_block(segment, counts, docs),
+            FacetSegmentCollector::Tables(t) => t.collect_block(docs),
         }
     }
 
     fn harvest(self) -> RawCounts {
         match self {
             FacetSegmentCollector::Columns(c) => RawCounts::Named(c.harvest()),
-            FacetSegmentCollector::Tables {
-                segment,
-                mut counts,
-                dense,
-            } => {
-                dense.finish(&segment, &mut counts);
-                RawCounts::Ordinals(counts)
-            }
+            FacetSegmentCollector::Tables(t) => RawCounts::Ordinals(t.harvest()),
         }
     }
 }
@@ -552,12 +559,6 @@ impl NamedCounts {
 }
 
 impl OrdinalCounts {
-    /// Counts document `doc` of `segment`.
-    #[inline]
-    fn count(&mut self, segment: &SegmentTables, doc: DocId) {
-        self.count_each(segment, [doc]);
-    }
-
     /// Counts documents `docs` of `segment`. The count arrays are taken as
     /// slices once, before the loop: incremented through their `Vec`s, each
     /// increment could (for all the compiler knows) change a `Vec`'s length,
@@ -565,13 +566,8 @@ impl OrdinalCounts {
     #[inline]
     fn count_each(&mut self, segment: &SegmentTables, docs: impl IntoIterator<Item = DocId>) {
         let mut arrays = self.arrays_mut().map(Vec::as_mut_slice);
-        for doc in docs {
-            segment.each_value(doc, |array, ordinal| {
-                if let Some(n) = arrays[array].get_mut(ordinal as usize) {
-                    *n += 1;
-                }
-            });
-        }
+        let docs = docs.into_iter().map(|d| d as usize);
+        segment.rows.count(docs, &mut arrays);
     }
 
     /// The count arrays: those of [`Facet::ALL`], then [`YEARS`].
