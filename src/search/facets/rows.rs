@@ -9,9 +9,9 @@
 //! is a constant shift and mask; citations are 16-bit ordinals. On the
 //! generated corpus (3.4 citations a decision) that is about 15 bytes a
 //! decision, where plain arrays took 34. (Fields sized to the snapshot's
-//! numbers of values, at places known only when it is read, cost about a
-//! fifth more instructions a match: a shift by a register and a mask from
-//! memory per value.)
+//! numbers of values, at places known only when it is read, cost about 15%
+//! more instructions a match, callgrind: a shift by a register and a mask
+//! from memory per value.)
 
 use super::{Facet, NONE, YEARS};
 
@@ -139,11 +139,9 @@ impl Rows {
 
     /// Adds one to `arrays[array][ordinal]` for each value of each of
     /// `docs`, numbered as [`Rows::each_value`] numbers them: the counting
-    /// loop, which [`Rows::each_value`] would serve at about twice the
-    /// instructions. Each array has a slot per value of its facet (so many
-    /// as the layout was made for): an absent value, the field's number of
-    /// values, falls one past the end and counts nothing, with no test of
-    /// its own.
+    /// loop. Each array has a slot per value of its facet (so many as the
+    /// layout was made for): an absent value, the field's number of values,
+    /// falls one past the end and counts nothing, with no test of its own.
     #[inline]
     pub(super) fn count(&self, docs: impl Iterator<Item = usize>, arrays: &mut [&mut [u64]; 5]) {
         for doc in docs {
