@@ -13,8 +13,8 @@
 //!   index of 40,960 + 40,960 + 18,080 documents on two cores then gives
 //!   one core 59,040 documents and the other 40,960: the query takes as long
 //!   as the larger share. [`search`] cuts the index's documents, segment
-//!   after segment, into [`RANGES_PER_CORE`] equal shares per core (never
-//!   under [`MIN_RANGE`] documents), a share being one range of a segment
+//!   after segment, into [`SHARES_PER_CORE`] equal shares per core (never
+//!   under [`MIN_SHARE`] documents), a share being one range of a segment
 //!   or the end of one and the start of the next ([`shares`]); the threads
 //!   take shares as they finish them, so they end within one share of each
 //!   other. Measured at 100,000 decisions on two cores (the default query
@@ -26,7 +26,7 @@
 //!   four and the small one, 9% more than half.) Each range opens the
 //!   query's scorers again, so the engine cuts only large queries
 //!   (`SPLIT_FROM`), and a share's cut is moved to a segment's edge when
-//!   it would leave a range of under a quarter of [`MIN_RANGE`].
+//!   it would leave a range of under a quarter of [`MIN_SHARE`].
 //!
 //! A range is searched by the query's own scorer for the segment, moved to
 //! the range's first document and ended at its last ([`RangeScorer`]); the
@@ -43,12 +43,13 @@ use tantivy::collector::Collector;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
-/// Ranges per core: enough that the last range to finish is short.
-const RANGES_PER_CORE: u32 = 4;
+/// Shares per core: enough that the last share to finish is short.
+const SHARES_PER_CORE: u32 = 4;
 
-/// No range is cut smaller than this: below it, opening the scorer again
-/// (term lookups, first blocks) costs about what the range would save.
-const MIN_RANGE: u32 = 4_096;
+/// No share but the last is cut smaller than this: below it, opening the
+/// scorers again (term lookups, first blocks) costs about what the share
+/// would save.
+const MIN_SHARE: u32 = 4_096;
 
 /// Runs `query` on every segment of `searcher`, shared by the calling
 /// thread and `pool`'s, and merges the fruits: a task per whole segment,
@@ -63,7 +64,7 @@ pub(super) fn search<C: Collector>(
     let readers = searcher.segment_readers();
     let tasks = if cut {
         let cores = pool.current_num_threads() + 1;
-        shares(readers.iter().map(SegmentReader::max_doc), cores, MIN_RANGE)
+        shares(readers.iter().map(SegmentReader::max_doc), cores, MIN_SHARE)
             .into_iter()
             .map(|share| {
                 let parts = share.into_iter().map(|(ord, docs)| (ord, Some(docs)));
@@ -78,8 +79,8 @@ pub(super) fn search<C: Collector>(
     search_tasks(searcher, query, collector, pool, tasks)
 }
 
-/// One thread's part of a task: a segment ordinal with a range of its
-/// documents, or `None` for the whole segment.
+/// A part of a task: a segment ordinal with a range of its documents, or
+/// `None` for the whole segment.
 type Part = (u32, Option<Range<DocId>>);
 
 /// Runs `query` on each task, one or more [`Part`]s searched one after the
@@ -181,18 +182,18 @@ pub(super) fn share_with<T: Send, S, R: Send>(
 }
 
 /// The index's documents, segment after segment, cut into shares of
-/// about `total / (cores × RANGES_PER_CORE)` and at least `min_range`
+/// about `total / (cores × SHARES_PER_CORE)` and at least `min_share`
 /// documents: each share the ranges `(segment ordinal, ids)` it spans, one
 /// or, where it crosses from one segment into the next, more. A cut that
 /// would leave a segment's first or last few documents (under a quarter of
-/// `min_range`) to a share of their own moves to the segment's edge, so no
+/// `min_share`) to a share of their own moves to the segment's edge, so no
 /// range is opened for a handful of documents; the shares stay within
 /// twice that of their size. Together the ranges cover every id of every
 /// segment exactly once, in order; an empty segment has none.
 fn shares(
     max_docs: impl Iterator<Item = DocId>,
     cores: usize,
-    min_range: DocId,
+    min_share: DocId,
 ) -> Vec<Vec<(u32, Range<DocId>)>> {
     // Each segment's first document in the index, and the index's end.
     let mut starts = vec![0u64];
@@ -201,9 +202,9 @@ fn shares(
         starts.push(end);
     }
     let total = starts.last().copied().unwrap_or(0);
-    let pieces = (cores.max(1) as u64) * u64::from(RANGES_PER_CORE);
-    let size = total.div_ceil(pieces).max(u64::from(min_range)).max(1);
-    let snap = u64::from(min_range / 4);
+    let pieces = (cores.max(1) as u64) * u64::from(SHARES_PER_CORE);
+    let size = total.div_ceil(pieces).max(u64::from(min_share)).max(1);
+    let snap = u64::from(min_share / 4);
     // The cuts between shares, each moved to a segment's edge when near it.
     let mut cuts: Vec<u64> = (1..)
         .map(|k| k * size)
@@ -334,13 +335,13 @@ mod tests {
     use tantivy::{DocAddress, Index, IndexWriter, Term, doc};
 
     /// The searcher's segments as tasks of [`shares`], cut for `cores`
-    /// with at least `min_range` documents each.
-    fn cut_into_shares(searcher: &Searcher, cores: usize, min_range: DocId) -> Vec<Vec<Part>> {
+    /// with at least `min_share` documents each.
+    fn cut_into_shares(searcher: &Searcher, cores: usize, min_share: DocId) -> Vec<Vec<Part>> {
         let max_docs = searcher
             .segment_readers()
             .iter()
             .map(SegmentReader::max_doc);
-        shares(max_docs, cores, min_range)
+        shares(max_docs, cores, min_share)
             .into_iter()
             .map(|share| share.into_iter().map(|(o, d)| (o, Some(d))).collect())
             .collect()
@@ -411,7 +412,7 @@ mod tests {
     fn shares_cut_the_index_evenly() {
         // The segments of a 100,000-decision index on two cores: eight
         // shares of 12,500, three of them crossing into the next segment.
-        let s = shares([40_960, 40_960, 18_080].into_iter(), 2, MIN_RANGE);
+        let s = shares([40_960, 40_960, 18_080].into_iter(), 2, MIN_SHARE);
         assert_eq!(sizes(&s), [12_500; 8]);
         assert_eq!(s[3], [(0, 37_500..40_960), (1, 0..9_040)]);
         assert_eq!(s[7], [(2, 5_580..18_080)]);
@@ -420,11 +421,11 @@ mod tests {
         let s = shares(
             [330_000, 330_000, 330_000, 17_000].into_iter(),
             2,
-            MIN_RANGE,
+            MIN_SHARE,
         );
         assert_eq!(sizes(&s), [125_875; 8]);
         // A cut a few documents from a segment's edge moves to the edge.
-        let s = shares([49_900, 50_100].into_iter(), 2, MIN_RANGE);
+        let s = shares([49_900, 50_100].into_iter(), 2, MIN_SHARE);
         let moved = [
             12_500, 12_500, 12_500, 12_400, 12_600, 12_500, 12_500, 12_500,
         ];
@@ -432,12 +433,12 @@ mod tests {
         assert_eq!(s[3..5], [vec![(0, 37_500..49_900)], vec![(1, 0..12_600)]]);
         // Small segments are not cut below the minimum, nor a few
         // documents from their end.
-        let s = shares([5_000, 100].into_iter(), 2, MIN_RANGE);
+        let s = shares([5_000, 100].into_iter(), 2, MIN_SHARE);
         assert_eq!(s, [vec![(0, 0..5_000)], vec![(1, 0..100)]]);
         // Empty segments have no range; an empty index no share.
-        let s = shares([0, 9_000, 0].into_iter(), 1, MIN_RANGE);
+        let s = shares([0, 9_000, 0].into_iter(), 1, MIN_SHARE);
         assert_eq!(s, [vec![(1, 0..4_096)], vec![(1, 4_096..9_000)]]);
-        assert!(shares([0, 0].into_iter(), 2, MIN_RANGE).is_empty());
+        assert!(shares([0, 0].into_iter(), 2, MIN_SHARE).is_empty());
     }
 
     proptest! {
@@ -445,9 +446,9 @@ mod tests {
         fn shares_cover_every_document_once_and_evenly(
             max_docs in proptest::collection::vec(0u32..200_000, 0..8),
             cores in 1usize..9,
-            min_range in 1u32..10_000,
+            min_share in 1u32..10_000,
         ) {
-            let s = shares(max_docs.iter().copied(), cores, min_range);
+            let s = shares(max_docs.iter().copied(), cores, min_share);
             // Every range in order: each segment's from its first document
             // to its last, none empty, none missing.
             let ranges: Vec<&(u32, Range<DocId>)> = s.iter().flatten().collect();
@@ -464,9 +465,9 @@ mod tests {
             prop_assert!(at.next().is_none());
             // Every share but the last within twice the snap of the size.
             let total: u64 = max_docs.iter().map(|&n| u64::from(n)).sum();
-            let pieces = cores as u64 * u64::from(RANGES_PER_CORE);
-            let size = total.div_ceil(pieces).max(u64::from(min_range)).max(1);
-            let snap = u64::from(min_range / 4);
+            let pieces = cores as u64 * u64::from(SHARES_PER_CORE);
+            let size = total.div_ceil(pieces).max(u64::from(min_share)).max(1);
+            let snap = u64::from(min_share / 4);
             let sizes = sizes(&s);
             for &n in sizes.iter().rev().skip(1) {
                 prop_assert!(u64::from(n).abs_diff(size) <= 2 * snap, "{n} for {size}");
@@ -524,11 +525,11 @@ mod tests {
                 let (n, hits) = search(&searcher, &query, &collector, &pool, cut)?;
                 assert_eq!((n, &hits), (count, &top), "{q}, cut {cut}");
             }
-            for min_range in [7, 64, 300] {
-                let tasks = cut_into_shares(&searcher, 2, min_range);
+            for min_share in [7, 64, 300] {
+                let tasks = cut_into_shares(&searcher, 2, min_share);
                 let (n, hits) = search_tasks(&searcher, &query, &collector, &pool, tasks)?;
-                assert_eq!(n, count, "{q} in ranges of {min_range}");
-                assert_eq!(hits, top, "{q} in ranges of {min_range}");
+                assert_eq!(n, count, "{q} in ranges of {min_share}");
+                assert_eq!(hits, top, "{q} in ranges of {min_share}");
             }
         }
         Ok(())
