@@ -61,22 +61,26 @@ pub(super) fn search<C: Collector>(
     pool: &ThreadPool,
     cut: bool,
 ) -> tantivy::Result<C::Fruit> {
-    let readers = searcher.segment_readers();
     let tasks = if cut {
-        let cores = pool.current_num_threads() + 1;
-        shares(readers.iter().map(SegmentReader::max_doc), cores, MIN_SHARE)
-            .into_iter()
-            .map(|share| {
-                let parts = share.into_iter().map(|(ord, docs)| (ord, Some(docs)));
-                parts.collect()
-            })
-            .collect()
+        share_tasks(searcher, pool.current_num_threads() + 1, MIN_SHARE)
     } else {
-        (0..readers.len() as u32)
-            .map(|ord| vec![(ord, None)])
-            .collect()
+        let segments = searcher.segment_readers().len() as u32;
+        (0..segments).map(|ord| vec![(ord, None)]).collect()
     };
     search_tasks(searcher, query, collector, pool, tasks)
+}
+
+/// The searcher's segments cut into [`shares`] for `cores`, each a task of
+/// ranges.
+fn share_tasks(searcher: &Searcher, cores: usize, min_share: DocId) -> Vec<Vec<Part>> {
+    let max_docs = searcher
+        .segment_readers()
+        .iter()
+        .map(SegmentReader::max_doc);
+    shares(max_docs, cores, min_share)
+        .into_iter()
+        .map(|share| share.into_iter().map(|(o, d)| (o, Some(d))).collect())
+        .collect()
 }
 
 /// A part of a task: a segment ordinal with a range of its documents, or
@@ -334,19 +338,6 @@ mod tests {
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{DocAddress, Index, IndexWriter, Term, doc};
 
-    /// The searcher's segments as tasks of [`shares`], cut for `cores`
-    /// with at least `min_share` documents each.
-    fn cut_into_shares(searcher: &Searcher, cores: usize, min_share: DocId) -> Vec<Vec<Part>> {
-        let max_docs = searcher
-            .segment_readers()
-            .iter()
-            .map(SegmentReader::max_doc);
-        shares(max_docs, cores, min_share)
-            .into_iter()
-            .map(|share| share.into_iter().map(|(o, d)| (o, Some(d))).collect())
-            .collect()
-    }
-
     /// A pool of one thread: with the calling thread, two.
     fn test_pool() -> ThreadPool {
         rayon::ThreadPoolBuilder::new()
@@ -526,7 +517,7 @@ mod tests {
                 assert_eq!((n, &hits), (count, &top), "{q}, cut {cut}");
             }
             for min_share in [7, 64, 300] {
-                let tasks = cut_into_shares(&searcher, 2, min_share);
+                let tasks = share_tasks(&searcher, 2, min_share);
                 let (n, hits) = search_tasks(&searcher, &query, &collector, &pool, tasks)?;
                 assert_eq!(n, count, "{q} in ranges of {min_share}");
                 assert_eq!(hits, top, "{q} in ranges of {min_share}");
@@ -569,7 +560,7 @@ mod tests {
                 };
                 let collector = (Count, facets, TopDocs::with_limit(10).order_by_score());
                 let (count, raw, top) = searcher.search(&*query, &collector)?;
-                let tasks = cut_into_shares(&searcher, 16, 13);
+                let tasks = share_tasks(&searcher, 16, 13);
                 assert!(tasks.len() > 12);
                 let (n, raw_ranges, hits) =
                     search_tasks(&searcher, &*query, &collector, &pool, tasks)?;

@@ -1,10 +1,10 @@
-//! Counting the facets of a query that matches most documents, by
-//! subtraction.
+//! Counting a segment's facets from the snapshot's tables, block by block,
+//! by subtraction where most of a block matches.
 //!
 //! Counting one match from [`FacetTables`](super::FacetTables) is a row load
 //! and a few increments, about 10 ns; a word found in nearly every decision
-//! pays that for every decision. So [`Dense`] gathers the matches of each
-//! block of [`BLOCK`] documents (the blocks of the running totals the
+//! pays that for every decision. So [`TableCounter`] gathers the matches of
+//! each block of [`BLOCK`] documents (the blocks of the running totals the
 //! segment keeps) and, where more of the block's documents match than do
 //! not, counts those that do not (the gaps) and takes the block as a whole
 //! from the running totals:
@@ -30,6 +30,7 @@
 //! and the property test below).
 
 use super::{OrdinalCounts, SegmentTables};
+use std::sync::Arc;
 use tantivy::DocId;
 
 /// Documents per block of a segment's running totals: the unit in which
@@ -129,10 +130,11 @@ impl OrdinalCounts {
     }
 }
 
-/// The counting of one segment's matches from its tables (see the module
-/// header).
-#[derive(Debug, Default)]
-pub struct Dense {
+/// Counts of one segment's matches from the snapshot's tables (see the
+/// module header).
+pub struct TableCounter {
+    segment: Arc<SegmentTables>,
+    counts: OrdinalCounts,
     /// The matches of the block `[start, end)` not yet counted, ascending.
     pending: Vec<DocId>,
     start: DocId,
@@ -149,42 +151,60 @@ pub struct Dense {
     unmatched: Vec<DocId>,
 }
 
-impl Dense {
+impl TableCounter {
+    /// A counter of `segment`'s matches into `counts` (zeroed).
+    pub(super) fn new(segment: Arc<SegmentTables>, counts: OrdinalCounts) -> TableCounter {
+        TableCounter {
+            segment,
+            counts,
+            pending: Vec::new(),
+            start: 0,
+            end: 0,
+            direct: Vec::new(),
+            run: None,
+            gaps: None,
+            unmatched: Vec::new(),
+        }
+    }
+
     /// Takes match `doc`, after every match taken before.
     #[inline]
-    pub(super) fn collect(
-        &mut self,
-        segment: &SegmentTables,
-        counts: &mut OrdinalCounts,
-        doc: DocId,
-    ) {
-        self.enter(segment, counts, doc);
+    pub(super) fn collect(&mut self, doc: DocId) {
+        self.enter(doc);
         self.pending.push(doc);
     }
 
     /// Takes a block of matches, in ascending order, each after every match
     /// taken before.
-    pub(super) fn collect_block(
-        &mut self,
-        segment: &SegmentTables,
-        counts: &mut OrdinalCounts,
-        docs: &[DocId],
-    ) {
+    pub(super) fn collect_block(&mut self, docs: &[DocId]) {
         let mut rest = docs;
         while let Some(&first) = rest.first() {
-            self.enter(segment, counts, first);
+            self.enter(first);
             let (here, after) = rest.split_at(rest.partition_point(|&d| d < self.end).max(1));
             self.pending.extend_from_slice(here);
             rest = after;
         }
     }
 
+    /// The counts: the pending and sparse matches counted, the dense
+    /// blocks' totals in, their gaps out.
+    pub(super) fn harvest(mut self) -> OrdinalCounts {
+        self.settle();
+        self.counts.count_each(&self.segment, self.direct.drain(..));
+        let run = self.run.take();
+        self.add_run(run);
+        if let Some(gaps) = &self.gaps {
+            self.counts.subtract(gaps);
+        }
+        self.counts
+    }
+
     /// Makes the block of `doc` the pending one, settling the one before.
     #[inline]
-    fn enter(&mut self, segment: &SegmentTables, counts: &mut OrdinalCounts, doc: DocId) {
+    fn enter(&mut self, doc: DocId) {
         if doc >= self.end {
-            self.settle(segment, counts);
-            let block = segment.block.max(1);
+            self.settle();
+            let block = self.segment.block.max(1);
             self.start = doc / block * block;
             self.end = self.start.saturating_add(block);
         }
@@ -193,19 +213,20 @@ impl Dense {
     /// Counts the pending matches, all of one block: one by one (later,
     /// with others) when they are fewer than the block's other documents,
     /// else by subtraction.
-    fn settle(&mut self, segment: &SegmentTables, counts: &mut OrdinalCounts) {
+    fn settle(&mut self) {
         let matches = self.pending.len();
         if matches == 0 {
             return;
         }
+        let segment = &*self.segment;
         let (start, end) = (self.start, self.end.min(segment.rows.len() as DocId));
         let len = end.saturating_sub(start) as usize;
         let b = start / segment.block.max(1);
-        let width = counts.tables.slots.width;
+        let width = self.counts.tables.slots.width;
         if 2 * matches <= len || segment.totals_row(b + 1, width).is_none() {
             self.direct.append(&mut self.pending);
             if self.direct.len() >= DIRECT {
-                counts.count_each(segment, self.direct.drain(..));
+                self.counts.count_each(segment, self.direct.drain(..));
             }
             return;
         }
@@ -239,40 +260,31 @@ impl Dense {
                     clear &= clear - 1;
                 }
             }
+            let tables = &self.counts.tables;
             self.gaps
-                .get_or_insert_with(|| Box::new(counts.tables.zeroed()))
+                .get_or_insert_with(|| Box::new(tables.zeroed()))
                 .count_each(segment, self.unmatched.iter().copied());
         }
         self.pending.clear();
         self.run = match self.run {
             Some((from, to)) if to == b => Some((from, b + 1)),
             run => {
-                Dense::add_run(run, segment, counts);
+                self.add_run(run);
                 Some((b, b + 1))
             }
         };
     }
 
-    /// Adds the totals of the dense blocks `run` to `counts`.
-    fn add_run(run: Option<(u32, u32)>, segment: &SegmentTables, counts: &mut OrdinalCounts) {
+    /// Adds the totals of the dense blocks `run` to the counts.
+    fn add_run(&mut self, run: Option<(u32, u32)>) {
         let Some((from, to)) = run else { return };
-        let width = counts.tables.slots.width;
-        if let (Some(low), Some(high)) = (
-            segment.totals_row(from, width),
-            segment.totals_row(to, width),
-        ) {
-            counts.add_difference(high, low);
-        }
-    }
-
-    /// Completes `counts`: the pending and sparse matches counted, the
-    /// dense blocks' totals in, their gaps out.
-    pub(super) fn finish(mut self, segment: &SegmentTables, counts: &mut OrdinalCounts) {
-        self.settle(segment, counts);
-        counts.count_each(segment, self.direct.drain(..));
-        Dense::add_run(self.run.take(), segment, counts);
-        if let Some(gaps) = &self.gaps {
-            counts.subtract(gaps);
+        let width = self.counts.tables.slots.width;
+        let rows = (
+            self.segment.totals_row(from, width),
+            self.segment.totals_row(to, width),
+        );
+        if let (Some(low), Some(high)) = rows {
+            self.counts.add_difference(high, low);
         }
     }
 }
@@ -283,7 +295,6 @@ mod tests {
     use super::super::{FacetTables, NONE};
     use super::*;
     use proptest::prelude::*;
-    use std::sync::Arc;
 
     /// Tables of one segment from per-document (row, citations), with
     /// running totals every `block` documents.
@@ -356,8 +367,7 @@ mod tests {
                 });
             }
 
-            let mut counts = facets.zeroed();
-            let mut dense = Dense::default();
+            let mut counter = TableCounter::new(Arc::new(segment), facets.zeroed());
             let mut rest = &matches[..];
             for size in sizes.iter().cycle() {
                 if rest.is_empty() {
@@ -366,13 +376,13 @@ mod tests {
                 let (block, after) = rest.split_at((*size).min(rest.len()));
                 if *size == 1 {
                     // One at a time, as a scored search hands them over.
-                    dense.collect(&segment, &mut counts, block[0]);
+                    counter.collect(block[0]);
                 } else {
-                    dense.collect_block(&segment, &mut counts, block);
+                    counter.collect_block(block);
                 }
                 rest = after;
             }
-            dense.finish(&segment, &mut counts);
+            let counts = counter.harvest();
             prop_assert_eq!(&counts.counts, &expected.counts);
             prop_assert_eq!(&counts.years, &expected.years);
         }
@@ -384,19 +394,18 @@ mod tests {
             .map(|i| ([i % 3, i % 5, i % 7, i % 4], vec![i % 6]))
             .collect();
         let (facets, segment) = tables(&docs, 8);
-        let mut counts = facets.zeroed();
-        let mut dense = Dense::default();
+        let mut counter = TableCounter::new(Arc::new(segment), facets.zeroed());
         let all: Vec<DocId> = (0..100).collect();
         for chunk in all.chunks(64) {
-            dense.collect_block(&segment, &mut counts, chunk);
+            counter.collect_block(chunk);
         }
         // One run of all 13 blocks (the last of 4), no gaps: counted from
         // the totals, not one by one.
-        assert_eq!(dense.pending, [96, 97, 98, 99]);
-        dense.settle(&segment, &mut counts);
-        assert_eq!(dense.run, Some((0, 13)));
-        assert!(dense.gaps.is_none() && dense.direct.is_empty());
-        dense.finish(&segment, &mut counts);
+        assert_eq!(counter.pending, [96, 97, 98, 99]);
+        counter.settle();
+        assert_eq!(counter.run, Some((0, 13)));
+        assert!(counter.gaps.is_none() && counter.direct.is_empty());
+        let counts = counter.harvest();
         assert_eq!(counts.counts[0], vec![34, 33, 33]);
         assert_eq!(counts.years, vec![25, 25, 25, 25]);
     }
@@ -410,17 +419,17 @@ mod tests {
             .map(|i| ([i % 3, i % 5, i % 7, i % 4], vec![]))
             .collect();
         let (facets, segment) = tables(&docs, 8);
-        let mut counts = facets.zeroed();
-        let mut dense = Dense::default();
-        // Block 0: 4 of 8 (sparse); block 1: 5 of 8 (dense, from 11); block 3: 7 of 8.
+        let mut counter = TableCounter::new(Arc::new(segment), facets.zeroed());
+        // Block 0: 4 of 8 (sparse); block 1: 5 of 8 (dense, from 11); block
+        // 3: 7 of 8 (dense).
         let matches = [0, 2, 4, 6, 11, 12, 13, 14, 15, 25, 26, 27, 28, 29, 30, 31];
-        dense.collect_block(&segment, &mut counts, &matches);
-        dense.settle(&segment, &mut counts);
-        assert_eq!(dense.direct, [0, 2, 4, 6]);
-        assert_eq!(dense.run, Some((3, 4)));
-        let gaps = dense.gaps.as_ref().expect("gaps of dense blocks");
+        counter.collect_block(&matches);
+        counter.settle();
+        assert_eq!(counter.direct, [0, 2, 4, 6]);
+        assert_eq!(counter.run, Some((3, 4)));
+        let gaps = counter.gaps.as_ref().expect("gaps of dense blocks");
         assert_eq!(gaps.counts[0].iter().sum::<u64>(), 3 + 1);
-        dense.finish(&segment, &mut counts);
+        let counts = counter.harvest();
         let mut expected = vec![0u64; 3];
         matches.iter().for_each(|&d| expected[d as usize % 3] += 1);
         assert_eq!(counts.counts[0], expected);

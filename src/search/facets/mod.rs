@@ -22,7 +22,7 @@
 mod dense;
 mod rows;
 
-use dense::{BLOCK, Dense, Slots};
+use dense::{BLOCK, Slots, TableCounter};
 use rows::{Layout, Rows};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -158,7 +158,7 @@ impl SegmentTables {
     /// a document's values, for counting matches and running totals alike.
     #[inline(always)]
     fn each_value(&self, doc: DocId, visit: impl FnMut(usize, u32)) {
-        // NONE, as an index, is out of range and counts nothing.
+        // An absent value, as an index, is out of range and counts nothing.
         self.rows.each_value(doc as usize, visit);
     }
 }
@@ -424,32 +424,6 @@ pub enum FacetSegmentCollector {
     Tables(Box<TableCounter>),
 }
 
-/// Counts of one segment from the snapshot's [`FacetTables`].
-pub struct TableCounter {
-    segment: Arc<SegmentTables>,
-    counts: OrdinalCounts,
-    /// Takes the matches a block of documents at a time, and counts a
-    /// block that most documents match by subtraction (the `dense` module).
-    dense: Dense,
-}
-
-impl TableCounter {
-    #[inline]
-    fn collect(&mut self, doc: DocId) {
-        self.dense.collect(&self.segment, &mut self.counts, doc);
-    }
-
-    fn collect_block(&mut self, docs: &[DocId]) {
-        let (segment, counts) = (&self.segment, &mut self.counts);
-        self.dense.collect_block(segment, counts, docs);
-    }
-
-    fn harvest(mut self) -> OrdinalCounts {
-        self.dense.finish(&self.segment, &mut self.counts);
-        self.counts
-    }
-}
-
 impl Collector for FacetCollector<'_> {
     type Fruit = RawCounts;
     type Child = FacetSegmentCollector;
@@ -462,11 +436,8 @@ impl Collector for FacetCollector<'_> {
         if let Some(tables) = &self.tables
             && let Some(segment) = tables.segments.get(&reader.segment_id())
         {
-            return Ok(FacetSegmentCollector::Tables(Box::new(TableCounter {
-                segment: segment.clone(),
-                counts: tables.zeroed(),
-                dense: Dense::default(),
-            })));
+            let counter = TableCounter::new(segment.clone(), tables.zeroed());
+            return Ok(FacetSegmentCollector::Tables(Box::new(counter)));
         }
         Ok(FacetSegmentCollector::Columns(Box::new(
             ColumnCounter::open(reader, self.fields)?,
@@ -566,8 +537,13 @@ impl OrdinalCounts {
     #[inline]
     fn count_each(&mut self, segment: &SegmentTables, docs: impl IntoIterator<Item = DocId>) {
         let mut arrays = self.arrays_mut().map(Vec::as_mut_slice);
-        let docs = docs.into_iter().map(|d| d as usize);
-        segment.rows.count(docs, &mut arrays);
+        for doc in docs {
+            segment.each_value(doc, |array, ordinal| {
+                if let Some(n) = arrays[array].get_mut(ordinal as usize) {
+                    *n += 1;
+                }
+            });
+        }
     }
 
     /// The count arrays: those of [`Facet::ALL`], then [`YEARS`].

@@ -13,7 +13,7 @@
 //! more instructions a match, callgrind: a shift by a register and a mask
 //! from memory per value.)
 
-use super::{Facet, NONE, YEARS};
+use super::{Facet, YEARS};
 
 /// The arrays of the facets a row holds, in the order of its fields.
 const FIELDS: [usize; 4] = [
@@ -41,8 +41,7 @@ fn field(row: u64, f: usize) -> u32 {
 
 /// What a row's values mean: in each field, values `0..absent` and
 /// `absent`, the field's number of values, for none. As an index, `absent`
-/// is one past the last of a count array with a slot per value
-/// ([`Rows::count`]).
+/// is one past the last of a count array with a slot per value.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Layout {
     absent: [u32; 4],
@@ -93,7 +92,7 @@ impl Rows {
     }
 
     /// Appends the next document: `values` are its outcome, category and
-    /// authority ordinals and its year index ([`NONE`] when absent), its
+    /// authority ordinals and its year index ([`NONE`](super::NONE) when absent), its
     /// `citations` ordinals within the layout. `false`, and nothing
     /// appended, when the citations overflow the row's start.
     pub(super) fn push(&mut self, values: [u32; 4], citations: &[u32]) -> bool {
@@ -119,42 +118,21 @@ impl Rows {
     }
 
     /// Calls `visit(array, ordinal)` for each value of document `doc`:
-    /// `array` is a facet of [`Facet::ALL`] or [`YEARS`]; an absent value
-    /// is [`NONE`].
+    /// `array` is a facet of [`Facet::ALL`] or [`YEARS`]. An absent value
+    /// is its field's number of values ([`Layout`]): one past the last slot
+    /// of an array with a slot per value, so it counts nowhere and needs no
+    /// test of its own.
     #[inline(always)]
     pub(super) fn each_value(&self, doc: usize, mut visit: impl FnMut(usize, u32)) {
         let (Some(&row), Some(&next)) = (self.rows.get(doc), self.rows.get(doc + 1)) else {
             return;
         };
-        let absent = &self.layout.absent;
         for (f, array) in FIELDS.into_iter().enumerate() {
-            let v = field(row, f);
-            visit(array, if v == absent[f] { NONE } else { v });
+            visit(array, field(row, f));
         }
         let (start, end) = citations(row, next);
         for &c in self.citations.get(start..end).unwrap_or(&[]) {
             visit(Facet::Citation as usize, u32::from(c));
-        }
-    }
-
-    /// Adds one to `arrays[array][ordinal]` for each value of each of
-    /// `docs`, numbered as [`Rows::each_value`] numbers them: the counting
-    /// loop. Each array has a slot per value of its facet (so many as the
-    /// layout was made for): an absent value, the field's number of values,
-    /// falls one past the end and counts nothing, with no test of its own.
-    #[inline]
-    pub(super) fn count(&self, docs: impl Iterator<Item = usize>, arrays: &mut [&mut [u64]; 5]) {
-        for doc in docs {
-            let (Some(&row), Some(&next)) = (self.rows.get(doc), self.rows.get(doc + 1)) else {
-                continue;
-            };
-            for (f, array) in FIELDS.into_iter().enumerate() {
-                bump(arrays[array], field(row, f));
-            }
-            let (start, end) = citations(row, next);
-            for &c in self.citations.get(start..end).unwrap_or(&[]) {
-                bump(arrays[Facet::Citation as usize], u32::from(c));
-            }
         }
     }
 }
@@ -167,18 +145,10 @@ fn citations(row: u64, next: u64) -> (usize, usize) {
     (start(row), start(next))
 }
 
-/// One more of value `ordinal`, if `counts` has a slot for it.
-#[inline(always)]
-fn bump(counts: &mut [u64], ordinal: u32) {
-    if let Some(n) = counts.get_mut(ordinal as usize) {
-        *n += 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::NONE;
     use super::*;
-    use proptest::prelude::*;
 
     /// Each document's values as `each_value` gives them.
     fn values(rows: &Rows) -> Vec<Vec<(usize, u32)>> {
@@ -199,10 +169,13 @@ mod tests {
             assert!(rows.push(*v, cites));
         }
         assert_eq!(rows.len(), docs.len());
+        // An absent value comes back as its field's number of values.
+        let value = |f: usize, v: u32| v.min(layout.absent[f]);
         let expected: Vec<Vec<(usize, u32)>> = docs
             .iter()
             .map(|([o, c, a, y], cites)| {
-                let mut v = vec![(0, *o), (1, *c), (2, *a), (YEARS, *y)];
+                let (o, c, a, y) = (value(0, *o), value(1, *c), value(2, *a), value(3, *y));
+                let mut v = vec![(0, o), (1, c), (2, a), (YEARS, y)];
                 v.extend(cites.iter().map(|&g| (Facet::Citation as usize, g)));
                 v
             })
@@ -213,7 +186,8 @@ mod tests {
         assert!(past.is_empty());
     }
 
-    /// Values come back as pushed: absent ones as NONE, the largest of
+    /// Values come back as pushed: absent ones as their field's number of
+    /// values, the largest of
     /// each field, no citations or many; with fields of 0, 1 and many bits.
     #[test]
     fn rows_give_back_what_was_pushed() {
@@ -249,57 +223,6 @@ mod tests {
                 ([0, NONE, 0, 0], vec![0, 1]),
             ],
         );
-    }
-
-    fn a_document(values: [u32; 4], citations: u32) -> impl Strategy<Value = Document> {
-        let value = |n: u32| prop_oneof![4 => 0..n.max(1), 1 => Just(NONE)];
-        (
-            values.map(value),
-            proptest::collection::vec(0..citations.max(1), 0..5),
-        )
-    }
-
-    /// A document's four values and its citations.
-    type Document = ([u32; 4], Vec<u32>);
-
-    /// Numbers of values of the four fields and of citations, and
-    /// documents within them.
-    fn documents() -> impl Strategy<Value = ([u32; 4], u32, Vec<Document>)> {
-        ([1u32..256, 1..256, 1..3_000, 1..256], 1u32..2_000).prop_flat_map(|(values, citations)| {
-            let docs = proptest::collection::vec(a_document(values, citations), 0..60);
-            (Just(values), Just(citations), docs)
-        })
-    }
-
-    proptest! {
-        /// Counting documents, any of them, any number of times, and ids
-        /// past the last, adds what visiting their values does: absent
-        /// values and ids past the end count nothing.
-        #[test]
-        fn counting_adds_each_value_visited(
-            (values, citations, docs) in documents(),
-            picks in proptest::collection::vec(0usize..70, 0..100),
-        ) {
-            let layout = Layout::new(values.map(|n| n as usize), citations as usize).expect("fits");
-            let mut rows = Rows::new(layout, docs.len());
-            for (v, cites) in &docs {
-                prop_assert!(rows.push(*v, cites));
-            }
-            let sized = |n: u32| vec![0u64; n as usize];
-            let [o, c, a, y] = values;
-            let mut expected = [sized(o), sized(c), sized(a), sized(citations), sized(y)];
-            for &d in &picks {
-                rows.each_value(d, |array, ordinal| {
-                    if ordinal != NONE {
-                        expected[array][ordinal as usize] += 1;
-                    }
-                });
-            }
-            let mut counted = [sized(o), sized(c), sized(a), sized(citations), sized(y)];
-            let mut arrays = counted.each_mut().map(Vec::as_mut_slice);
-            rows.count(picks.iter().copied(), &mut arrays);
-            prop_assert_eq!(counted, expected);
-        }
     }
 
     #[test]
