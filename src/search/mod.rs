@@ -534,6 +534,9 @@ impl Engine {
             pool: self.pool.as_ref().filter(|_| parallel),
             cut,
         };
+        // A query that uses the pool wakes it now, while this thread readies
+        // the scorers, and keeps it awake until the answer is built.
+        let _awake = run.pool.map(split::Awake::new);
         let (total, raw, page) =
             self.collect(run, query.as_ref(), ranker.as_deref(), facet_collector, req)?;
 
