@@ -45,6 +45,7 @@ use page::PageColumns;
 use serde::{Deserialize, Serialize};
 use snapshot::PerSnapshot;
 use snippet::{Highlighter, Snippet};
+use split::Cut;
 use std::path::Path;
 use std::time::Instant;
 use tantivy::collector::{Collector, Count, TopDocs};
@@ -241,12 +242,20 @@ impl SearchError {
 const PARALLEL_FROM: u64 = 2_000;
 
 /// Queries without filters expected to visit at least this many documents
-/// cut the segments into ranges shared evenly by the cores ([`split`]);
-/// smaller or filtered ones search segment by segment. Each range opens the
-/// query's scorers and facet counts again, some tens of microseconds: at
-/// 100,000 decisions on two cores, cutting made a phrase in 59,723
-/// decisions 19% faster and one in 54,798 12%, but cutting every parallel
-/// query made filtered ones and a word in 8,000 decisions 20–70% slower.
+/// cut the index into four shares per core (`split::SHARES_PER_CORE`),
+/// taken by the threads as they finish ([`Cut::Fine`]); smaller ones into one share
+/// per core ([`Cut::Coarse`]); filtered ones search segment by segment.
+/// Each range opens the query's scorers and facet counts again, some tens
+/// of microseconds: at 100,000 decisions on two cores, cutting finely made
+/// a phrase in 59,723 decisions 19% faster and one in 54,798 12%, but
+/// cutting every parallel query so made filtered ones and a word in 8,000
+/// decisions 20–70% slower. One share per core, against a task per
+/// segment (40,960 + 40,960 + 18,080 documents, one core taking 59%), with
+/// the helpers kept awake: a phrase in 9,612 decisions sorted by date
+/// 0.211 → 0.183 ms for its top 10, 0.304 → 0.243 for its full answer;
+/// `care assessment charging` (21,029) 1.087 → 0.950 and 1.380 → 1.191
+/// (medians of 8 interleaved rounds of 100 runs). Filtered queries keep
+/// whole segments: their filters' postings are read once per segment.
 const SPLIT_FROM: u64 = 30_000;
 
 /// A page is shared between threads only from this many hits: a helper is
@@ -260,9 +269,8 @@ struct Run<'a> {
     /// Threads that share the work with the calling thread; `None`: the
     /// calling thread alone.
     pool: Option<&'a rayon::ThreadPool>,
-    /// Whether the passes that visit every match are cut into ranges of
-    /// documents ([`split`]) rather than shared segment by segment.
-    cut: bool,
+    /// How the passes that visit every match are cut into tasks.
+    cut: Cut,
 }
 
 impl Run<'_> {
@@ -270,23 +278,22 @@ impl Run<'_> {
     /// block-max WAND) or read a count off the postings.
     fn search<C: Collector>(&self, query: &dyn Query, collector: &C) -> tantivy::Result<C::Fruit> {
         match self.pool {
-            Some(pool) => split::search(self.searcher, query, collector, pool, false),
+            Some(pool) => split::search(self.searcher, query, collector, pool, Cut::Segments),
             // The index keeps tantivy's default executor: this thread.
             None => self.searcher.search(query, collector),
         }
     }
 
-    /// Searches for a collector that visits every match: for a large query
-    /// on more than one thread, in ranges of documents shared evenly
-    /// ([`split`]).
+    /// Searches for a collector that visits every match: on more than one
+    /// thread, in tasks cut as the query's size says ([`Cut`]).
     fn visit_all<C: Collector>(
         &self,
         query: &dyn Query,
         collector: &C,
     ) -> tantivy::Result<C::Fruit> {
         match self.pool {
-            Some(pool) if self.cut => split::search(self.searcher, query, collector, pool, true),
-            _ => self.search(query, collector),
+            Some(pool) => split::search(self.searcher, query, collector, pool, self.cut),
+            None => self.searcher.search(query, collector),
         }
     }
 
@@ -502,8 +509,13 @@ impl Engine {
             None
         };
         let estimate = compiler.expected(&tree);
-        let cut = clauses.len() == 1 && estimate >= SPLIT_FROM;
-        let parallel = estimate >= PARALLEL_FROM && (cut || searcher.segment_readers().len() > 1);
+        let cut = match (clauses.len(), estimate) {
+            (1, e) if e >= SPLIT_FROM => Cut::Fine,
+            (1, _) => Cut::Coarse,
+            _ => Cut::Segments,
+        };
+        let parallel = estimate >= PARALLEL_FROM
+            && (cut != Cut::Segments || searcher.segment_readers().len() > 1);
         // A lone query is searched as itself: a boolean query of one clause
         // would visit every match to count them (see `compile::Sections`).
         let query: Box<dyn Query> = match <[_; 1]>::try_from(clauses) {
@@ -853,7 +865,7 @@ mod tests {
             let alone = Run {
                 searcher: &searcher,
                 pool: None,
-                cut: false,
+                cut: Cut::Segments,
             };
             let shared = Run { pool, ..alone };
             let one = engine.hits(alone, page.clone(), offset, Some(highlighter.clone()))?;
