@@ -243,9 +243,9 @@ const PARALLEL_FROM: u64 = 2_000;
 
 /// Queries without filters expected to visit at least this many documents
 /// cut the index into four shares per core (`split::SHARES_PER_CORE`),
-/// taken by the threads as they finish ([`Cut::Fine`]); smaller ones into one share
-/// per core ([`Cut::Coarse`]); filtered ones search segment by segment.
-/// Each range opens the query's scorers and facet counts again, some tens
+/// taken by the threads as they finish ([`Cut::Fine`]); smaller ones into
+/// one share per core ([`Cut::Coarse`]); filtered ones search segment by
+/// segment. Each range opens the query's scorers and facet counts again, some tens
 /// of microseconds: at 100,000 decisions on two cores, cutting finely made
 /// a phrase in 59,723 decisions 19% faster and one in 54,798 12%, but
 /// cutting every parallel query so made filtered ones and a word in 8,000

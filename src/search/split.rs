@@ -46,11 +46,11 @@
 //!   0.118; their full answers 0.64–0.76×; the largest queries unchanged.
 //!
 //! A range is searched by the query's own scorer for the segment, moved to
-//! the range's first document and ended at its last ([`RangeScorer`]); the
-//! collector gets one segment collector per range and merges their fruits
-//! as it merges segments'. Only for collectors that visit every match:
-//! pruning top-k collection (block-max WAND) and counting a term from its
-//! document frequency need whole segments (`cut` off).
+//! the range's first document and driven up to its end ([`RangeWeight`]);
+//! the collector gets one segment collector per range and merges their
+//! fruits as it merges segments'. Only for collectors that visit every
+//! match: pruning top-k collection (block-max WAND) and counting a term
+//! from its document frequency need whole segments ([`Cut::Segments`]).
 
 use rayon::ThreadPool;
 use std::ops::Range;
