@@ -245,11 +245,11 @@ const PARALLEL_FROM: u64 = 2_000;
 /// cut the index into four shares per core (`split::SHARES_PER_CORE`),
 /// taken by the threads as they finish ([`Cut::Fine`]); smaller ones into
 /// one share per core ([`Cut::Coarse`]); filtered ones search segment by
-/// segment. Each range opens the query's scorers and facet counts again, some tens
-/// of microseconds: at 100,000 decisions on two cores, cutting finely made
-/// a phrase in 59,723 decisions 19% faster and one in 54,798 12%, but
-/// cutting every parallel query so made filtered ones and a word in 8,000
-/// decisions 20–70% slower. One share per core, against a task per
+/// segment. Each range opens the query's scorers and facet counts again,
+/// some tens of microseconds: at 100,000 decisions on two cores, cutting
+/// finely made a phrase in 59,723 decisions 19% faster and one in 54,798
+/// 12%, but cutting every parallel query so made filtered ones and a word
+/// in 8,000 decisions 20–70% slower. One share per core, against a task per
 /// segment (40,960 + 40,960 + 18,080 documents, one core taking 59%), with
 /// the helpers kept awake: a phrase in 9,612 decisions sorted by date
 /// 0.211 → 0.183 ms for its top 10, 0.304 → 0.243 for its full answer;

@@ -238,6 +238,12 @@ pub(super) fn share_with<T: Send, S, R: Send>(
     let tasks: Vec<Mutex<Option<T>>> = tasks.into_iter().map(|t| Mutex::new(Some(t))).collect();
     let results: Vec<Mutex<Option<R>>> = (0..n).map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
+    // Tasks done: once the calling thread runs out of tasks, it spins for a
+    // while (`WAIT_SPIN`) until the helpers finish theirs, rather than
+    // sleep in the scope's wait at once and be woken late (see the module
+    // header). A helper yet to start then finds no task left and ends; the
+    // scope waits for it as before.
+    let done = AtomicUsize::new(0);
     let work = || {
         let mut own = None;
         loop {
@@ -248,27 +254,18 @@ pub(super) fn share_with<T: Send, S, R: Send>(
                 let s = own.get_or_insert_with(state);
                 let result = f(s, task);
                 *results[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+                done.fetch_add(1, Ordering::Release);
             }
         }
     };
     let helpers = pool.current_num_threads().min(n.saturating_sub(1));
-    // Helpers that have started: the calling thread, out of tasks, spins
-    // for a while (`WAIT_SPIN`) while one is at work, rather than sleep in
-    // the scope's wait at once and be woken late (see the module header).
-    // A helper yet to start finds no task left and ends; the scope waits
-    // for it as before.
-    let working = AtomicUsize::new(0);
     pool.in_place_scope(|scope| {
         for _ in 0..helpers {
-            scope.spawn(|_| {
-                working.fetch_add(1, Ordering::AcqRel);
-                let _done = Decrement(&working);
-                work();
-            });
+            scope.spawn(|_| work());
         }
         work();
         let began = Instant::now();
-        while working.load(Ordering::Acquire) > 0 && began.elapsed() < WAIT_SPIN {
+        while done.load(Ordering::Acquire) < n && began.elapsed() < WAIT_SPIN {
             std::hint::spin_loop();
         }
     });
@@ -284,15 +281,6 @@ pub(super) fn share_with<T: Send, S, R: Send>(
                 .expect("every shared task ran to completion")
         })
         .collect()
-}
-
-/// Takes one from a count when dropped, even by a panic.
-struct Decrement<'a>(&'a AtomicUsize);
-
-impl Drop for Decrement<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
 }
 
 /// The index's documents, segment after segment, cut into `pieces` shares

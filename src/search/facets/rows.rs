@@ -92,9 +92,9 @@ impl Rows {
     }
 
     /// Appends the next document: `values` are its outcome, category and
-    /// authority ordinals and its year index ([`NONE`](super::NONE) when absent), its
-    /// `citations` ordinals within the layout. `false`, and nothing
-    /// appended, when the citations overflow the row's start.
+    /// authority ordinals and its year index ([`NONE`](super::NONE) when
+    /// absent), its `citations` ordinals within the layout. `false`, and
+    /// nothing appended, when the citations overflow the row's start.
     pub(super) fn push(&mut self, values: [u32; 4], citations: &[u32]) -> bool {
         let end = self.citations.len() + citations.len();
         if end >> (u64::BITS - CITATIONS_SHIFT) != 0 {
@@ -187,8 +187,8 @@ mod tests {
     }
 
     /// Values come back as pushed: absent ones as their field's number of
-    /// values, the largest of
-    /// each field, no citations or many; with fields of 0, 1 and many bits.
+    /// values, the largest of each field, no citations or many; with fields
+    /// of 0, 1 and many values.
     #[test]
     fn rows_give_back_what_was_pushed() {
         let counts = [3, 44, 362, 13];
