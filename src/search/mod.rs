@@ -277,11 +277,7 @@ impl Run<'_> {
     /// Searches segment by segment: for collectors that prune (top hits by
     /// block-max WAND) or read a count off the postings.
     fn search<C: Collector>(&self, query: &dyn Query, collector: &C) -> tantivy::Result<C::Fruit> {
-        match self.pool {
-            Some(pool) => split::search(self.searcher, query, collector, pool, Cut::Segments),
-            // The index keeps tantivy's default executor: this thread.
-            None => self.searcher.search(query, collector),
-        }
+        self.on_threads(query, collector, Cut::Segments)
     }
 
     /// Searches for a collector that visits every match: on more than one
@@ -291,8 +287,20 @@ impl Run<'_> {
         query: &dyn Query,
         collector: &C,
     ) -> tantivy::Result<C::Fruit> {
+        self.on_threads(query, collector, self.cut)
+    }
+
+    /// Searches on the calling thread alone, or with the pool in tasks cut
+    /// as `cut` says.
+    fn on_threads<C: Collector>(
+        &self,
+        query: &dyn Query,
+        collector: &C,
+        cut: Cut,
+    ) -> tantivy::Result<C::Fruit> {
         match self.pool {
-            Some(pool) => split::search(self.searcher, query, collector, pool, self.cut),
+            Some(pool) => split::search(self.searcher, query, collector, pool, cut),
+            // The index keeps tantivy's default executor: this thread.
             None => self.searcher.search(query, collector),
         }
     }
