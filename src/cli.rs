@@ -186,8 +186,8 @@ pub struct BenchArgs {
     pub queries: PathBuf,
     #[command(flatten)]
     pub index: IndexDir,
-    /// Timed runs of each query (per answer form).
-    #[arg(long, default_value_t = 20)]
+    /// Timed runs of each query (per answer form), at least 1.
+    #[arg(long, default_value_t = 20, value_parser = at_least_one)]
     pub repeat: usize,
     /// Untimed runs of each query first.
     #[arg(long, default_value_t = 3)]
@@ -231,4 +231,12 @@ pub struct GenerateArgs {
     /// Write into a non-empty folder that is not a generated corpus.
     #[arg(long)]
     pub force: bool,
+}
+
+/// A count of one or more (`--repeat`).
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("expected a whole number of at least 1, not '{s}'")),
+    }
 }

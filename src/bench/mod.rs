@@ -32,16 +32,39 @@ use std::time::Instant;
 pub struct BenchQuery {
     /// The line as written (without the class).
     pub line: String,
+    /// Where it is in the file (from 1).
+    pub number: usize,
     pub class: String,
     pub request: SearchRequest,
 }
 
-/// A query file that cannot be read.
+/// A query file that cannot be used: a line it cannot read, a query the
+/// index cannot answer, or no query at all.
 #[derive(Debug, thiserror::Error)]
-#[error("query file line {line}: {message}")]
-pub struct QueryFileError {
-    pub line: usize,
-    pub message: String,
+pub enum QueryFileError {
+    #[error("line {line}: {message}")]
+    Line { line: usize, message: String },
+    #[error("line {line} ({query})")]
+    Query {
+        line: usize,
+        query: String,
+        #[source]
+        source: SearchError,
+    },
+    #[error(
+        "no queries in it: write one query per line (blank lines and lines starting with # are skipped)"
+    )]
+    Empty,
+}
+
+impl QueryFileError {
+    /// True when the file is at fault (not the index or the machine).
+    pub fn is_user_error(&self) -> bool {
+        match self {
+            QueryFileError::Query { source, .. } => source.is_user_error(),
+            QueryFileError::Line { .. } | QueryFileError::Empty => true,
+        }
+    }
 }
 
 /// Splits `s` into shell-like words: white space separates, double quotes
@@ -124,13 +147,18 @@ fn parse_line(text: &str) -> Result<SearchRequest, String> {
                     other => return Err(format!("unknown sort '{other}'")),
                 }
             }
-            other => return Err(format!("unknown flag '{other}'")),
+            other => {
+                return Err(format!(
+                    "unknown flag '{other}'; a query line's flags are --council, --category, \
+                     --outcome, --since, --until, --cites and --sort"
+                ));
+            }
         }
     }
     Ok(req)
 }
 
-/// Reads a query file.
+/// Reads a query file: one query per line, at least one.
 pub fn parse_query_file(text: &str) -> Result<Vec<BenchQuery>, QueryFileError> {
     let mut out = Vec::new();
     for (n, raw) in text.lines().enumerate() {
@@ -142,17 +170,37 @@ pub fn parse_query_file(text: &str) -> Result<Vec<BenchQuery>, QueryFileError> {
             Some((class, rest)) => (class.trim().to_string(), rest.trim()),
             None => ("query".to_string(), line),
         };
-        let request = parse_line(rest).map_err(|message| QueryFileError {
+        let request = parse_line(rest).map_err(|message| QueryFileError::Line {
             line: n + 1,
             message,
         })?;
         out.push(BenchQuery {
             line: rest.to_string(),
+            number: n + 1,
             class,
             request,
         });
     }
+    if out.is_empty() {
+        return Err(QueryFileError::Empty);
+    }
     Ok(out)
+}
+
+/// Checks every query against the index before any is timed, so that a
+/// bad line is reported at once, by its number, not after minutes of
+/// timing the lines before it. Nothing is searched ([`Engine::check`]).
+pub fn check(engine: &Engine, queries: &[BenchQuery]) -> Result<(), QueryFileError> {
+    for q in queries {
+        engine
+            .check(&q.request)
+            .map_err(|source| QueryFileError::Query {
+                line: q.number,
+                query: q.line.clone(),
+                source,
+            })?;
+    }
+    Ok(())
 }
 
 /// Latency percentiles of a set of runs, in milliseconds, and throughput.
@@ -344,6 +392,28 @@ mod tests {
         assert_eq!(qs[1].request.outcome.as_deref(), Some("Upheld"));
         assert_eq!(qs[2].class, "query");
         assert_eq!(qs[2].request.query, "plain words -not");
+        assert_eq!(
+            qs.iter().map(|q| q.number).collect::<Vec<_>>(),
+            [3, 4, 5],
+            "numbered as in the file"
+        );
+        assert!(matches!(
+            parse_query_file(
+                "# nothing but comments
+
+  
+"
+            ),
+            Err(QueryFileError::Empty)
+        ));
+        assert!(matches!(
+            parse_query_file(
+                "a
+
+x --colour red"
+            ),
+            Err(QueryFileError::Line { line: 3, .. })
+        ));
         assert!(parse_query_file("x --colour red").is_err());
         assert!(parse_query_file("x --council").is_err());
         // A flag-like text inside a phrase is part of the query.

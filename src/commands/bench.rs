@@ -12,13 +12,9 @@ pub(super) fn run(a: &BenchArgs) -> anyhow::Result<Status> {
     let text = std::fs::read_to_string(&a.queries)
         .with_context(|| format!("cannot read query file {}", a.queries.display()))?;
     let queries =
-        bench::parse_query_file(&text).with_context(|| format!("in {}", a.queries.display()))?;
-    anyhow::ensure!(
-        !queries.is_empty(),
-        "{} holds no queries",
-        a.queries.display()
-    );
+        bench::parse_query_file(&text).with_context(|| a.queries.display().to_string())?;
     let engine = Engine::open(&a.index.index)?;
+    bench::check(&engine, &queries).with_context(|| a.queries.display().to_string())?;
     let report = bench::run(&engine, &queries, a.repeat, a.warmup)?;
     let (mut out, style) = stdout();
     match a.format {

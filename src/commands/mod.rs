@@ -12,6 +12,7 @@ mod search;
 mod serve;
 mod show;
 
+use crate::bench::QueryFileError;
 use crate::cli::{Cli, Command, FilterArgs};
 use crate::render::Style;
 use crate::search::{SearchError, SearchRequest};
@@ -43,20 +44,23 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
 }
 
 /// The process exit code for a command's result: 0 success (a closed pipe
-/// counts as success), 1 failure, 2 a bad query or bad value.
+/// counts as success), 1 failure, 2 a bad query or bad value (in a query
+/// file too).
 pub fn exit_code(result: &anyhow::Result<Status>) -> u8 {
     match result {
         Ok(Status::Success) => 0,
         Ok(Status::Failure) => 1,
         Err(e) if is_broken_pipe(e) => 0,
-        Err(e)
-            if e.downcast_ref::<SearchError>()
-                .is_some_and(SearchError::is_user_error) =>
-        {
-            2
-        }
+        Err(e) if is_user_error(e) => 2,
         Err(_) => 1,
     }
+}
+
+fn is_user_error(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<SearchError>()
+        .is_some_and(SearchError::is_user_error)
+        || e.downcast_ref::<QueryFileError>()
+            .is_some_and(QueryFileError::is_user_error)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -44,7 +44,7 @@ use filter::Vocabularies;
 use page::PageColumns;
 use serde::{Deserialize, Serialize};
 use snapshot::PerSnapshot;
-use snippet::{Highlighter, Snippet};
+use snippet::{Highlighter, Pattern, Snippet};
 use split::Cut;
 use std::path::Path;
 use std::time::Instant;
@@ -322,6 +322,23 @@ impl Run<'_> {
     }
 }
 
+/// A request compiled against one index snapshot ([`Engine::plan`]).
+struct Plan {
+    /// The query with its filters.
+    query: Box<dyn Query>,
+    /// A union of the query's terms ranking exactly as it does, which
+    /// block-max WAND can prune (a query of words alone without filters).
+    ranker: Option<Box<dyn Query>>,
+    /// How the passes that visit every match are cut into tasks.
+    cut: Cut,
+    /// Whether the query expects enough work to use every core.
+    parallel: bool,
+    /// What snippets highlight.
+    patterns: Vec<Pattern>,
+    /// Notes for the user about how the query was read.
+    notes: Vec<String>,
+}
+
 /// What a search gathers over the matches: total, facet counts, the page.
 type Collected = (usize, Option<facets::RawCounts>, Vec<(Score, DocAddress)>);
 
@@ -460,14 +477,13 @@ impl Engine {
         Ok(())
     }
 
-    /// Answers one request.
-    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
-        let started = Instant::now();
+    /// Compiles a request against one snapshot of the index: the query to
+    /// run (with its filters), its prunable ranker, and how to run it.
+    fn plan(&self, req: &SearchRequest, searcher: &Searcher) -> Result<Plan, SearchError> {
         Self::validate(req)?;
-        let searcher = self.reader.searcher();
         let tree = syntax::parse(&req.query)?;
-        let vocabularies = self.vocabularies.current(&searcher);
-        let mut compiler = Compiler::new(&self.fields, &searcher, &vocabularies);
+        let vocabularies = self.vocabularies.current(searcher);
+        let mut compiler = Compiler::new(&self.fields, searcher, &vocabularies);
         let main = compiler.compile(&tree)?.ok_or_else(|| {
             SearchError::EmptyQuery(format!("'{}' has no words to search for", req.query))
         })?;
@@ -530,8 +546,37 @@ impl Engine {
             Ok([(_, only)]) => only,
             Err(clauses) => Box::new(BooleanQuery::new(clauses)),
         };
-        let patterns = std::mem::take(&mut compiler.patterns);
-        let notes = std::mem::take(&mut compiler.notes);
+        Ok(Plan {
+            query,
+            ranker,
+            cut,
+            parallel,
+            patterns: std::mem::take(&mut compiler.patterns),
+            notes: std::mem::take(&mut compiler.notes),
+        })
+    }
+
+    /// Checks a request without searching: the errors [`Engine::search`]
+    /// would give for its query, filters and values (a bad query, an
+    /// unknown council), found by compiling it against this index without
+    /// reading a posting list. For a query set checked before it is timed.
+    pub fn check(&self, req: &SearchRequest) -> Result<(), SearchError> {
+        let searcher = self.reader.searcher();
+        self.plan(req, &searcher).map(drop)
+    }
+
+    /// Answers one request.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let Plan {
+            query,
+            ranker,
+            cut,
+            parallel,
+            patterns,
+            notes,
+        } = self.plan(req, &searcher)?;
 
         let facet_collector = if req.facets {
             let tables = self
