@@ -202,7 +202,7 @@ pub fn build(opts: &IndexOptions, progress: &ProgressBar) -> Result<IndexSummary
         replaced,
     } = index::open_for_rebuild(&opts.index)?;
     let threads = rayon::current_num_threads().clamp(1, 8);
-    let budget = (opts.memory_mb.max(15 * threads)) << 20;
+    let budget = writer_budget(opts.memory_mb, threads);
     // The lock first: nothing below may read a state another writer changes.
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(threads, budget)
@@ -504,6 +504,16 @@ fn index_file(job: &Job, max_bytes: u64, writer: &IndexWriter, fields: &Fields) 
     }
 }
 
+/// The writer's memory budget in bytes for `memory_mb` MiB shared by
+/// `threads` indexing threads, within what tantivy takes: at least 15 MiB
+/// and under 4 GiB a thread (a larger budget is lowered to that, never
+/// refused: it only bounds memory).
+fn writer_budget(memory_mb: usize, threads: usize) -> usize {
+    const MIN_MB_PER_THREAD: usize = 15;
+    const MAX_MB_PER_THREAD: usize = 4_000;
+    memory_mb.clamp(MIN_MB_PER_THREAD * threads, MAX_MB_PER_THREAD * threads) << 20
+}
+
 fn lock_or(e: TantivyError, dir: &Path) -> IndexError {
     match e {
         TantivyError::LockFailure(..) => IndexError::Locked(dir.to_path_buf()),
@@ -513,9 +523,29 @@ fn lock_or(e: TantivyError, dir: &Path) -> IndexError {
 
 #[cfg(test)]
 mod tests {
-    use super::{merge_small_segments, small_segments};
+    use super::{merge_small_segments, small_segments, writer_budget};
     use crate::schema::Fields;
     use tantivy::{Index, IndexWriter, TantivyDocument};
+
+    /// Every `--memory-mb` gives a budget tantivy takes: too little is
+    /// raised, too much lowered, nothing overflows.
+    #[test]
+    fn writer_budgets_are_ones_tantivy_takes() {
+        for threads in [1, 2, 8] {
+            for mb in [0, 1, 256, 100_000, usize::MAX] {
+                let budget = writer_budget(mb, threads);
+                let per_thread = budget / threads;
+                assert!(
+                    (15 << 20..u32::MAX as usize).contains(&per_thread),
+                    "{mb} MiB on {threads} threads: {budget}"
+                );
+                let index = Index::create_in_ram(Fields::new().schema.clone());
+                let writer = index.writer_with_num_threads::<TantivyDocument>(threads, budget);
+                assert!(writer.is_ok(), "{mb} MiB on {threads} threads");
+            }
+        }
+        assert_eq!(writer_budget(512, 2), 512 << 20);
+    }
 
     /// An index in memory with segments of 40, 1 and 1 documents.
     fn index_with_small_segments() -> Index {
