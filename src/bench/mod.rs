@@ -398,20 +398,11 @@ mod tests {
             "numbered as in the file"
         );
         assert!(matches!(
-            parse_query_file(
-                "# nothing but comments
-
-  
-"
-            ),
+            parse_query_file("# nothing but comments\n\n  \n"),
             Err(QueryFileError::Empty)
         ));
         assert!(matches!(
-            parse_query_file(
-                "a
-
-x --colour red"
-            ),
+            parse_query_file("a\n\nx --colour red"),
             Err(QueryFileError::Line { line: 3, .. })
         ));
         assert!(parse_query_file("x --colour red").is_err());
