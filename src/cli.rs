@@ -193,7 +193,7 @@ pub struct BenchArgs {
     /// Untimed runs of each query first.
     #[arg(long, default_value_t = 3)]
     pub warmup: usize,
-    /// Output format (text or json).
+    /// Output format: text, json, or csv (a row per query).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }

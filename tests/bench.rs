@@ -114,6 +114,35 @@ fn a_report_counts_what_search_finds() {
         assert_eq!(got["total"].as_u64(), Some(want), "{line}");
     }
 
+    // CSV: a header, then a row per query in file order.
+    let out = bench(
+        &path,
+        &["--repeat", "1", "--warmup", "0", "--format", "csv"],
+    );
+    assert!(out.status.success());
+    let mut rows = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "class",
+            "query",
+            "total",
+            "top10_p50_ms",
+            "full_p50_ms",
+            "full_p99_ms"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), lines.len());
+    for ((class, line, _), (row, json)) in lines.iter().zip(rows.iter().zip(per_query)) {
+        assert_eq!((&row[0], &row[1]), (*class, *line));
+        assert_eq!(row[2].parse::<u64>().ok(), json["total"].as_u64(), "{line}");
+        for ms in [&row[3], &row[4], &row[5]] {
+            assert!(ms.parse::<f64>().unwrap() > 0.0, "{line}: {ms}");
+        }
+    }
+
     // The text report names every query and class.
     let out = bench(&path, &["--repeat", "1", "--warmup", "0"]);
     assert!(out.status.success());

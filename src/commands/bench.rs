@@ -19,7 +19,8 @@ pub(super) fn run(a: &BenchArgs) -> anyhow::Result<Status> {
     let (mut out, style) = stdout();
     match a.format {
         Format::Json => render::json::write(&mut out, &report)?,
-        Format::Text | Format::Csv => render::text::bench(&mut out, &report, style)?,
+        Format::Csv => render::csv::bench(&mut out, &report)?,
+        Format::Text => render::text::bench(&mut out, &report, style)?,
     }
     out.flush()?;
     Ok(Status::Success)

@@ -1,4 +1,5 @@
-//! CSV output: one row per hit (or per facet value), with a header row.
+//! CSV output: one row per hit (or per facet value, or per benchmarked
+//! query), with a header row.
 
 use crate::search::SearchResponse;
 use crate::search::facets::FacetCount;
@@ -49,6 +50,31 @@ pub fn facet(out: &mut dyn Write, counts: &[FacetCount]) -> std::io::Result<()> 
         for child in &c.children {
             w.write_record([child.value.as_str(), &child.count.to_string()])?;
         }
+    }
+    w.flush()
+}
+
+/// A benchmark's queries as rows: class, query, total, top10_p50_ms,
+/// full_p50_ms, full_p99_ms (the per-query table of the text report).
+pub fn bench(out: &mut dyn Write, report: &crate::bench::BenchReport) -> std::io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record([
+        "class",
+        "query",
+        "total",
+        "top10_p50_ms",
+        "full_p50_ms",
+        "full_p99_ms",
+    ])?;
+    for q in &report.per_query {
+        w.write_record([
+            q.class.as_str(),
+            &q.query,
+            &q.total.to_string(),
+            &format!("{:.4}", q.top10_p50_ms),
+            &format!("{:.4}", q.full_p50_ms),
+            &format!("{:.4}", q.full_p99_ms),
+        ])?;
     }
     w.flush()
 }
