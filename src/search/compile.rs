@@ -17,6 +17,7 @@
 use super::SearchError;
 use super::filter::{self, CategoryMatch, Vocabularies, Vocabulary};
 use super::phrase::Phrase;
+use super::sloppy::SloppyPhrase;
 use super::snippet::Pattern;
 use super::span::SpanPhrase;
 use super::syntax::Node;
@@ -27,7 +28,7 @@ use std::ops::Bound;
 use std::sync::Arc;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Explanation,
-    Occur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
+    Occur, Query, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -95,7 +96,7 @@ fn term_query(field: Field, text: &str, record: IndexRecordOption) -> Q {
 
 /// The phrase of `field` looked up by `words` (terms with their offsets,
 /// see [`lookup_terms`]); one term is a term query, an exact phrase a
-/// [`Phrase`], a sloppy one tantivy's phrase query.
+/// [`Phrase`], a sloppy one a [`SloppyPhrase`].
 fn phrase_query(field: Field, words: &[(usize, String)], slop: u32) -> Q {
     if let [(_, only)] = words {
         return term_query(field, only, IndexRecordOption::WithFreqs);
@@ -107,7 +108,7 @@ fn phrase_query(field: Field, words: &[(usize, String)], slop: u32) -> Q {
     if slop == 0 {
         return Box::new(Phrase::new(terms));
     }
-    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    Box::new(SloppyPhrase::new(terms, slop))
 }
 
 fn any_of(queries: Vec<Q>) -> Q {
@@ -456,17 +457,7 @@ impl<'a> Compiler<'a> {
                         section,
                         f.stemmed,
                     ));
-                    if slop > 0 && words.len() > 1 {
-                        // The whole text's sloppy phrase must match too (see
-                        // `span`): a section never matches where it does not.
-                        let whole = phrase_query(f.exact, &words, slop);
-                        Box::new(BooleanQuery::new(vec![
-                            (Occur::Must, within),
-                            (Occur::Must, filter(whole)),
-                        ]))
-                    } else {
-                        within
-                    }
+                    within
                 } else {
                     phrase_query(f.exact, &words, slop)
                 };

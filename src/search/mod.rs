@@ -29,6 +29,7 @@ pub mod filter;
 pub mod page;
 pub mod phrase;
 pub mod positions;
+pub mod sloppy;
 pub mod snapshot;
 pub mod snippet;
 pub mod span;

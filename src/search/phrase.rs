@@ -10,11 +10,12 @@
 //! the candidate starts, and each other term, rarest first, keeps the starts it
 //! agrees with, until none is left or every term has agreed.
 //!
-//! Sloppy phrases stay tantivy's (the compiler builds them), as their
-//! matching allows reordered words in ways this one does not.
+//! Sloppy phrases are [`super::sloppy`]'s, as their words may stand apart
+//! or out of order.
 //!
 //! The weight and scorer serve every kind of phrase ([`PhraseKind`]): this
-//! exact one, and a phrase within a section's spans ([`super::span`]), which
+//! exact one, a sloppy one ([`super::sloppy`]), and a phrase within a
+//! section's spans ([`super::span`]), which
 //! differ only in where their terms lie, how they count themselves in a
 //! document, and whose lengths normalise their scores.
 

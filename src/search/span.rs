@@ -14,9 +14,10 @@
 //! (`WithinSpans`); the weight and scorer are [`super::phrase`]'s.
 //!
 //! A sloppy phrase (`reasons:"a b"~3`) matches where each word lies within
-//! the slop of its place relative to the first word's; the compiler adds the
-//! whole text's sloppy phrase as a filter, so here too the section never
-//! matches where the whole text does not.
+//! the slop of its place relative to the first word's, the rule of the
+//! whole text's sloppy phrases ([`super::sloppy`]) with only the positions
+//! within the section kept, so here too the section never matches where
+//! the whole text does not.
 //!
 //! Scoring is BM25 of the phrase's count within the section, over the
 //! section's length (the norm of its stemmed field, which holds the same
@@ -34,6 +35,7 @@
 
 use super::phrase::{Counter, PhraseKind, PhraseWeight};
 use super::positions::Cursor;
+use super::sloppy::{self, Slop};
 use crate::decision::Spanned;
 use crate::schema::{Fields, span_of};
 use std::ops::Range;
@@ -55,12 +57,14 @@ pub struct SpanPhrase {
     spans: String,
 }
 
-/// Where a term lies in the phrase: its offset, and the words it covers
-/// from its position (a common pair: 2).
+/// Where a term lies in the phrase: its offset, the words it covers from
+/// its position (a common pair: 2), and which term of the phrase it
+/// repeats (the first equal to it; itself when unrepeated).
 #[derive(Debug, Clone, Copy)]
 pub struct Place {
     offset: u32,
     words: u32,
+    word: u32,
 }
 
 impl SpanPhrase {
@@ -74,12 +78,14 @@ impl SpanPhrase {
         norms: Field,
     ) -> SpanPhrase {
         SpanPhrase {
-            terms: terms
-                .iter()
-                .map(|(offset, text)| {
+            terms: sloppy::places(terms)
+                .into_iter()
+                .zip(terms)
+                .map(|(place, (_, text))| {
                     let place = Place {
-                        offset: u32::try_from(*offset).unwrap_or(u32::MAX),
+                        offset: place.offset,
                         words: if text.contains(' ') { 2 } else { 1 },
+                        word: place.word,
                     };
                     (place, Term::from_field_text(fields.text.exact, text))
                 })
@@ -111,7 +117,7 @@ impl PhraseKind for SpanPhrase {
         Ok(WithinSpans {
             spans: reader.fast_fields().u64(&self.spans)?,
             section: self.section,
-            slop: self.slop,
+            sloppy: (self.slop > 0).then(|| Slop::new(self.slop)),
             ranges: Vec::new(),
             left: Vec::new(),
             right: Vec::new(),
@@ -135,7 +141,8 @@ impl Query for SpanPhrase {
 pub struct WithinSpans {
     spans: Column<u64>,
     section: Spanned,
-    slop: u32,
+    /// A sloppy phrase's counting (`None`: an exact phrase).
+    sloppy: Option<Slop>,
     /// The section's spans in the current document, sorted.
     ranges: Vec<Range<u32>>,
     left: Vec<u32>,
@@ -157,14 +164,26 @@ impl Counter<Place> for WithinSpans {
             return 0;
         }
         self.ranges.sort_by_key(|r| r.start);
-        // The phrase's first word leads (the terms are in the order of their
-        // lists' lengths): a sloppy phrase is measured from it.
+        if let Some(sloppy) = &mut self.sloppy {
+            // A sloppy phrase: the whole text's rule over the positions
+            // within the section.
+            for (i, (cursor, place)) in terms.iter_mut().enumerate() {
+                let positions = sloppy.buffer(i);
+                cursor.positions(0, positions);
+                keep_within(positions, place.words, &self.ranges);
+            }
+            return sloppy.count(terms.iter().map(|(_, place)| sloppy::Place {
+                offset: place.offset,
+                word: place.word,
+            }));
+        }
+        // An exact phrase: the first term's starts, kept where each other
+        // term's agree.
         let Some(lead) = (0..terms.len()).min_by_key(|&i| terms[i].1.offset) else {
             return 0;
         };
         let (cursor, place) = &mut terms[lead];
         starts(cursor, *place, &self.ranges, &mut self.left);
-        let slop = self.slop;
         for (i, (cursor, place)) in terms.iter_mut().enumerate() {
             if i == lead {
                 continue;
@@ -174,14 +193,12 @@ impl Counter<Place> for WithinSpans {
             }
             starts(cursor, *place, &self.ranges, &mut self.right);
             let right = &self.right;
-            // Keep the starts this term agrees with: the same start, or,
-            // with a slop, one within the slop of it.
             let mut j = 0;
             self.left.retain(|&p| {
-                while j < right.len() && right[j].saturating_add(slop) < p {
+                while j < right.len() && right[j] < p {
                     j += 1;
                 }
-                right.get(j).is_some_and(|&q| q <= p.saturating_add(slop))
+                right.get(j) == Some(&p)
             });
         }
         self.left.len() as u32
@@ -192,23 +209,23 @@ impl Counter<Place> for WithinSpans {
 /// the positions whose words all lie within one of `ranges`, ascending.
 fn starts(cursor: &mut Cursor, place: Place, ranges: &[Range<u32>], out: &mut Vec<u32>) {
     cursor.positions(0, out);
-    let mut kept = 0;
+    keep_within(out, place.words, ranges);
+    out.retain(|&p| p >= place.offset);
+    for p in out.iter_mut() {
+        *p -= place.offset;
+    }
+}
+
+/// Keeps the positions (ascending) whose `words` words all lie within one
+/// of `ranges` (sorted).
+fn keep_within(positions: &mut Vec<u32>, words: u32, ranges: &[Range<u32>]) {
     let mut range = 0;
-    for i in 0..out.len() {
-        let position = out[i];
+    positions.retain(|&position| {
         while range < ranges.len() && ranges[range].end <= position {
             range += 1;
         }
-        let Some(r) = ranges.get(range) else {
-            break;
-        };
-        if r.start <= position
-            && position.saturating_add(place.words) <= r.end
-            && let Some(start) = position.checked_sub(place.offset)
-        {
-            out[kept] = start;
-            kept += 1;
-        }
-    }
-    out.truncate(kept);
+        ranges
+            .get(range)
+            .is_some_and(|r| r.start <= position && position.saturating_add(words) <= r.end)
+    });
 }
