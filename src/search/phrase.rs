@@ -23,7 +23,7 @@ use super::positions::{Aligned, Cursor};
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EmptyWeight, EnableScoring, Explanation,
-    Query, Scorer, Weight,
+    Scorer, Weight,
 };
 use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
@@ -57,26 +57,34 @@ impl PhraseKind for Phrase {
         &self.terms
     }
 
-    fn lengths(&self) -> Option<Field> {
-        self.terms.first().map(|(_, term)| term.field())
-    }
-
     fn counter(&self, _reader: &SegmentReader) -> tantivy::Result<Exact> {
         Ok(Exact::default())
     }
 }
 
-impl Query for Phrase {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        PhraseWeight::boxed(self, &scoring)
-    }
+/// Implements tantivy's `Query` for a [`PhraseKind`]: its weight is a
+/// [`PhraseWeight`], its terms are the kind's.
+macro_rules! phrase_query {
+    ($kind:ty) => {
+        impl tantivy::query::Query for $kind {
+            fn weight(
+                &self,
+                scoring: tantivy::query::EnableScoring<'_>,
+            ) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
+                $crate::search::phrase::PhraseWeight::boxed(self, &scoring)
+            }
 
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (_, term) in &self.terms {
-            visitor(term, true);
+            fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a tantivy::Term, bool)) {
+                for (_, term) in $crate::search::phrase::PhraseKind::terms(self) {
+                    visitor(term, true);
+                }
+            }
         }
-    }
+    };
 }
+pub(super) use phrase_query;
+
+phrase_query!(Phrase);
 
 /// A kind of phrase query: where its terms lie in it, how it counts itself
 /// in a document, and whose lengths normalise its score. [`PhraseWeight`]
@@ -88,8 +96,10 @@ pub trait PhraseKind: Clone + Send + Sync + 'static {
     /// The terms, each with its place.
     fn terms(&self) -> &[(Self::Place, Term)];
     /// The field whose norms are a document's length for the phrase
-    /// (`None` without terms).
-    fn lengths(&self) -> Option<Field>;
+    /// (`None` without terms): by default the terms' own.
+    fn lengths(&self) -> Option<Field> {
+        self.terms().first().map(|(_, term)| term.field())
+    }
     /// A counter for one segment.
     fn counter(&self, reader: &SegmentReader) -> tantivy::Result<Self::Counter>;
 }
@@ -304,7 +314,7 @@ mod tests {
     use super::*;
     use crate::search::positions::WALK_RATIO;
     use tantivy::collector::TopDocs;
-    use tantivy::query::PhraseQuery;
+    use tantivy::query::{PhraseQuery, Query};
     use tantivy::schema::{Field, Schema, TEXT};
     use tantivy::{DocAddress, Index, IndexWriter, Searcher, doc};
 

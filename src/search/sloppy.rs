@@ -21,10 +21,8 @@
 //! Scoring is [`super::phrase`]'s: BM25 of the count over the field's
 //! length, with the idf of all the terms.
 
-use super::phrase::{Counter, PhraseKind, PhraseWeight};
+use super::phrase::{Counter, PhraseKind, phrase_query};
 use super::positions::Cursor;
-use tantivy::query::{EnableScoring, Query, Weight};
-use tantivy::schema::Field;
 use tantivy::{DocId, SegmentReader, Term};
 
 /// A sloppy phrase: its words' terms at their places in it, and how far
@@ -57,48 +55,34 @@ impl PhraseKind for SloppyPhrase {
         &self.terms
     }
 
-    fn lengths(&self) -> Option<Field> {
-        self.terms.first().map(|(_, term)| term.field())
-    }
-
     fn counter(&self, _reader: &SegmentReader) -> tantivy::Result<Near> {
-        Ok(Near(Slop::new(self.slop)))
+        let places: Vec<Place> = self.terms.iter().map(|(place, _)| *place).collect();
+        Ok(Near(Slop::new(self.slop, &places)))
     }
 }
 
-impl Query for SloppyPhrase {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        PhraseWeight::boxed(self, &scoring)
-    }
+phrase_query!(SloppyPhrase);
 
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (_, term) in &self.terms {
-            visitor(term, true);
-        }
-    }
-}
-
-/// Where a word lies in a sloppy phrase: its offset, and which word of the
-/// phrase it repeats (the first with its term; itself when unrepeated).
+/// Where a term lies in a sloppy phrase: its index and offset in it, and
+/// the word it is (the index of the first term equal to it: its own when
+/// unrepeated).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
+    pub term: u32,
     pub offset: u32,
     pub word: u32,
 }
 
-/// The places of `terms` (in phrase order): each term's offset, and the
-/// first term equal to it.
+/// The places of `terms` (in phrase order, with their offsets).
 pub fn places<T: PartialEq>(terms: &[(usize, T)]) -> Vec<Place> {
+    let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
     terms
         .iter()
         .enumerate()
         .map(|(i, (offset, term))| Place {
+            term: index(i),
             offset: u32::try_from(*offset).unwrap_or(u32::MAX),
-            word: terms
-                .iter()
-                .position(|(_, t)| t == term)
-                .and_then(|w| u32::try_from(w).ok())
-                .unwrap_or(u32::try_from(i).unwrap_or(u32::MAX)),
+            word: index(terms.iter().position(|(_, t)| t == term).unwrap_or(i)),
         })
         .collect()
 }
@@ -108,141 +92,127 @@ pub struct Near(Slop);
 
 impl Counter<Place> for Near {
     fn count(&mut self, terms: &mut [(Cursor, Place)], _doc: DocId) -> u32 {
-        for (i, (cursor, _)) in terms.iter_mut().enumerate() {
-            cursor.positions(0, self.0.buffer(i));
+        for (cursor, place) in terms.iter_mut() {
+            if let Some(positions) = self.0.buffer(*place) {
+                cursor.positions(0, positions);
+            }
         }
-        let places: &[(Cursor, Place)] = terms;
-        self.0.count(places.iter().map(|(_, place)| *place))
+        self.0.count()
     }
 }
 
 /// Counting a sloppy phrase in one document, over its words' positions
-/// (each term's filled through [`Slop::buffer`], ascending), with buffers
-/// reused from document to document.
+/// (each word's filled once through [`Slop::buffer`], ascending), with
+/// buffers reused from document to document.
 pub struct Slop {
-    slop: u32,
-    /// Each term's positions in the document, in the order of the terms.
+    slop: i64,
+    /// Each word's positions in the document, by word (a repeated word's
+    /// under its first term; the other entries stay empty).
     positions: Vec<Vec<u32>>,
-    /// For each term, how far its positions were passed for the starts so far.
-    next: Vec<usize>,
-    /// The term of the first word, and its place (once planned).
-    lead: Option<(usize, Place)>,
-    /// The other terms of unrepeated words: (term index, offset).
+    /// The first word's term: its word and offset.
+    lead: (usize, i64),
+    /// The other terms of unrepeated words: (word, offset).
     solo: Vec<(usize, i64)>,
-    /// The repeated words' terms: (word, offset, term index), sorted.
-    repeated: Vec<(u32, u32, usize)>,
+    /// The terms of repeated words: (word, offset), sorted, so each word's
+    /// terms come together in offset order.
+    repeated: Vec<(usize, i64)>,
+    /// For each term, how far its word's positions were passed for the
+    /// starts so far (solo and repeated terms in that order).
+    next: Vec<usize>,
 }
 
 impl Slop {
-    pub fn new(slop: u32) -> Slop {
-        Slop {
-            slop,
-            positions: Vec::new(),
-            next: Vec::new(),
-            lead: None,
-            solo: Vec::new(),
-            repeated: Vec::new(),
-        }
-    }
-
-    /// Works out, from the terms' places (in the order of their buffers),
-    /// which term leads (the least offset), the terms of repeated words
-    /// and the others; `None` without terms.
-    fn plan(&mut self, places: impl Iterator<Item = Place> + Clone) -> Option<(usize, Place)> {
-        let lead = places
+    /// Counting for a phrase of terms at `places` (every term's, in any
+    /// order) with `slop`: which term leads (the least offset), which
+    /// words repeat, worked out once.
+    pub fn new(slop: u32, places: &[Place]) -> Slop {
+        let to = |x: u32| usize::try_from(x).unwrap_or(usize::MAX);
+        let lead = places.iter().min_by_key(|p| p.offset).copied();
+        let repeats = |p: &Place| places.iter().any(|o| o.term != p.term && o.word == p.word);
+        let others = places.iter().filter(|p| Some(**p) != lead);
+        let mut repeated: Vec<(usize, i64)> = others
             .clone()
-            .enumerate()
-            .min_by_key(|(_, place)| place.offset)?;
-        self.repeated.clear();
-        self.solo.clear();
-        for (i, place) in places.clone().enumerate() {
-            if places
-                .clone()
-                .enumerate()
-                .any(|(j, other)| j != i && other.word == place.word)
-            {
-                self.repeated.push((place.word, place.offset, i));
-            } else if i != lead.0 {
-                self.solo.push((i, i64::from(place.offset)));
-            }
+            .filter(|p| repeats(p))
+            .map(|p| (to(p.word), i64::from(p.offset)))
+            .collect();
+        repeated.sort_unstable();
+        let solo: Vec<(usize, i64)> = others
+            .filter(|p| !repeats(p))
+            .map(|p| (to(p.word), i64::from(p.offset)))
+            .collect();
+        Slop {
+            slop: i64::from(slop),
+            positions: vec![Vec::new(); places.len()],
+            lead: lead.map_or((usize::MAX, 0), |p| (to(p.word), i64::from(p.offset))),
+            next: vec![0; solo.len() + repeated.len()],
+            solo,
+            repeated,
         }
-        self.repeated.sort_unstable();
-        self.next = vec![0; places.count()];
-        self.lead = Some(lead);
-        Some(lead)
     }
 
-    /// The positions buffer of the `i`-th term, to fill for this document.
-    pub fn buffer(&mut self, i: usize) -> &mut Vec<u32> {
-        if self.positions.len() <= i {
-            self.positions.resize_with(i + 1, Vec::new);
-        }
-        &mut self.positions[i]
+    /// The buffer for the positions of the term at `place` in this
+    /// document, when its word's are not read through another term.
+    pub fn buffer(&mut self, place: Place) -> Option<&mut Vec<u32>> {
+        (place.term == place.word)
+            .then(|| self.positions.get_mut(usize::try_from(place.word).ok()?))
+            .flatten()
     }
 
-    /// The phrase's count: the positions `p` of its first word (the term of
-    /// least offset, at `p - offset` the phrase's start `r`) from which each
-    /// other term has a position within the slop of `r + its offset`, the
-    /// terms of one repeated word at distinct positions (and not at `p`).
-    /// `places` are the terms' places, in the order of their buffers, the
-    /// same order in every document counted.
-    pub fn count(&mut self, places: impl Iterator<Item = Place> + Clone) -> u32 {
-        // The terms come in the same order in every document: which leads
-        // and which repeat is worked out once.
-        let lead = self.lead;
-        let Some((lead, lead_place)) = lead.or_else(|| self.plan(places)) else {
+    /// The phrase's count: the positions `p` of its first word (at `p -
+    /// offset` the phrase's start `r`) from which each other term has a
+    /// position within the slop of `r + its offset`, the terms of one
+    /// repeated word at distinct positions (and not at `p`).
+    pub fn count(&mut self) -> u32 {
+        let (lead, lead_offset) = self.lead;
+        let Some(starts) = self.positions.get(lead) else {
             return 0;
         };
         self.next.fill(0);
-        let slop = i64::from(self.slop);
+        let (slop, solo) = (self.slop, self.solo.len());
         let mut count = 0;
-        'starts: for &p in &self.positions[lead] {
-            let r = i64::from(p) - i64::from(lead_place.offset);
+        'starts: for &p in starts {
+            let r = i64::from(p) - lead_offset;
             // Each unrepeated word: a position in its window (the windows
             // move right with the starts, so each list is passed once).
-            for &(i, offset) in &self.solo {
-                let (low, high) = (r + offset - slop, r + offset + slop);
-                let list = &self.positions[i];
-                let next = &mut self.next[i];
-                while *next < list.len() && i64::from(list[*next]) < low {
+            for (k, &(word, offset)) in self.solo.iter().enumerate() {
+                let list = &self.positions[word];
+                let next = &mut self.next[k];
+                while *next < list.len() && i64::from(list[*next]) < r + offset - slop {
                     *next += 1;
                 }
-                if list.get(*next).is_none_or(|&q| i64::from(q) > high) {
+                if list
+                    .get(*next)
+                    .is_none_or(|&q| i64::from(q) > r + offset + slop)
+                {
                     continue 'starts;
                 }
             }
             // Each repeated word: its terms, in offset order, take the
             // first free position of their windows (greedy: equal windows
             // in order, so the first free one is never a worse choice).
-            let mut k = 0;
-            while k < self.repeated.len() {
-                let word = self.repeated[k].0;
-                let mut taken = i64::MIN;
-                while k < self.repeated.len() && self.repeated[k].0 == word {
-                    let (_, offset, i) = self.repeated[k];
-                    k += 1;
-                    if i == lead {
-                        continue;
-                    }
-                    let (low, high) = (r + i64::from(offset) - slop, r + i64::from(offset) + slop);
-                    let list = &self.positions[i];
-                    let next = &mut self.next[i];
-                    while *next < list.len() && i64::from(list[*next]) < low {
-                        *next += 1;
-                    }
-                    // The first position in the window not taken before
-                    // (the word's earlier terms took positions in order)
-                    // and not the first word's.
-                    let mut at = *next;
-                    while list.get(at).is_some_and(|&q| {
-                        i64::from(q) <= taken || (lead_place.word == word && q == p)
-                    }) {
-                        at += 1;
-                    }
-                    match list.get(at) {
-                        Some(&q) if i64::from(q) <= high => taken = i64::from(q),
-                        _ => continue 'starts,
-                    }
+            let mut taken = (usize::MAX, i64::MIN);
+            for (k, &(word, offset)) in self.repeated.iter().enumerate() {
+                if taken.0 != word {
+                    taken = (word, i64::MIN);
+                }
+                let list = &self.positions[word];
+                let next = &mut self.next[solo + k];
+                while *next < list.len() && i64::from(list[*next]) < r + offset - slop {
+                    *next += 1;
+                }
+                // The first position in the window not taken by the word's
+                // earlier terms (they took positions in order) and not the
+                // first word's.
+                let mut at = *next;
+                while list
+                    .get(at)
+                    .is_some_and(|&q| i64::from(q) <= taken.1 || (word == lead && q == p))
+                {
+                    at += 1;
+                }
+                match list.get(at) {
+                    Some(&q) if i64::from(q) <= r + offset + slop => taken.1 = i64::from(q),
+                    _ => continue 'starts,
                 }
             }
             count += 1;
@@ -292,13 +262,14 @@ mod tests {
     fn count_by_slop(text: &[u8], phrase: &[u8], slop: u32) -> u32 {
         let offsets: Vec<(usize, u8)> = phrase.iter().copied().enumerate().collect();
         let places = places(&offsets);
-        let mut counter = Slop::new(slop);
-        for (i, &word) in phrase.iter().enumerate() {
-            let positions = counter.buffer(i);
-            positions.clear();
-            positions.extend((0..text.len() as u32).filter(|&q| text[q as usize] == word));
+        let mut counter = Slop::new(slop, &places);
+        for (place, &word) in places.iter().zip(phrase) {
+            if let Some(positions) = counter.buffer(*place) {
+                positions.clear();
+                positions.extend((0..text.len() as u32).filter(|&q| text[q as usize] == word));
+            }
         }
-        counter.count(places.into_iter())
+        counter.count()
     }
 
     proptest! {

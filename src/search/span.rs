@@ -33,14 +33,13 @@
 //! section's stemmed field before reading positions made most of these
 //! slower and was dropped.
 
-use super::phrase::{Counter, PhraseKind, PhraseWeight};
+use super::phrase::{Counter, PhraseKind, phrase_query};
 use super::positions::Cursor;
 use super::sloppy::{self, Slop};
 use crate::decision::Spanned;
 use crate::schema::{Fields, span_of};
 use std::ops::Range;
 use tantivy::columnar::Column;
-use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::schema::Field;
 use tantivy::{DocId, SegmentReader, Term};
 
@@ -57,14 +56,13 @@ pub struct SpanPhrase {
     spans: String,
 }
 
-/// Where a term lies in the phrase: its offset, the words it covers from
-/// its position (a common pair: 2), and which term of the phrase it
-/// repeats (the first equal to it; itself when unrepeated).
+/// Where a term lies in the phrase (as a sloppy phrase's terms do: its
+/// index, offset and word), and the words it covers from its position (a
+/// common pair: 2).
 #[derive(Debug, Clone, Copy)]
 pub struct Place {
-    offset: u32,
+    at: sloppy::Place,
     words: u32,
-    word: u32,
 }
 
 impl SpanPhrase {
@@ -81,11 +79,10 @@ impl SpanPhrase {
             terms: sloppy::places(terms)
                 .into_iter()
                 .zip(terms)
-                .map(|(place, (_, text))| {
+                .map(|(at, (_, text))| {
                     let place = Place {
-                        offset: place.offset,
+                        at,
                         words: if text.contains(' ') { 2 } else { 1 },
-                        word: place.word,
                     };
                     (place, Term::from_field_text(fields.text.exact, text))
                 })
@@ -117,7 +114,10 @@ impl PhraseKind for SpanPhrase {
         Ok(WithinSpans {
             spans: reader.fast_fields().u64(&self.spans)?,
             section: self.section,
-            sloppy: (self.slop > 0).then(|| Slop::new(self.slop)),
+            sloppy: (self.slop > 0).then(|| {
+                let places: Vec<sloppy::Place> = self.terms.iter().map(|(p, _)| p.at).collect();
+                Slop::new(self.slop, &places)
+            }),
             ranges: Vec::new(),
             left: Vec::new(),
             right: Vec::new(),
@@ -125,17 +125,7 @@ impl PhraseKind for SpanPhrase {
     }
 }
 
-impl Query for SpanPhrase {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        PhraseWeight::boxed(self, &scoring)
-    }
-
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (_, term) in &self.terms {
-            visitor(term, true);
-        }
-    }
-}
+phrase_query!(SpanPhrase);
 
 /// A phrase's count within the spans of one section.
 pub struct WithinSpans {
@@ -167,19 +157,17 @@ impl Counter<Place> for WithinSpans {
         if let Some(sloppy) = &mut self.sloppy {
             // A sloppy phrase: the whole text's rule over the positions
             // within the section.
-            for (i, (cursor, place)) in terms.iter_mut().enumerate() {
-                let positions = sloppy.buffer(i);
-                cursor.positions(0, positions);
-                keep_within(positions, place.words, &self.ranges);
+            for (cursor, place) in terms.iter_mut() {
+                if let Some(positions) = sloppy.buffer(place.at) {
+                    cursor.positions(0, positions);
+                    keep_within(positions, place.words, 0, &self.ranges);
+                }
             }
-            return sloppy.count(terms.iter().map(|(_, place)| sloppy::Place {
-                offset: place.offset,
-                word: place.word,
-            }));
+            return sloppy.count();
         }
         // An exact phrase: the first term's starts, kept where each other
         // term's agree.
-        let Some(lead) = (0..terms.len()).min_by_key(|&i| terms[i].1.offset) else {
+        let Some(lead) = (0..terms.len()).min_by_key(|&i| terms[i].1.at.offset) else {
             return 0;
         };
         let (cursor, place) = &mut terms[lead];
@@ -209,23 +197,23 @@ impl Counter<Place> for WithinSpans {
 /// the positions whose words all lie within one of `ranges`, ascending.
 fn starts(cursor: &mut Cursor, place: Place, ranges: &[Range<u32>], out: &mut Vec<u32>) {
     cursor.positions(0, out);
-    keep_within(out, place.words, ranges);
-    out.retain(|&p| p >= place.offset);
-    for p in out.iter_mut() {
-        *p -= place.offset;
-    }
+    keep_within(out, place.words, place.at.offset, ranges);
 }
 
 /// Keeps the positions (ascending) whose `words` words all lie within one
-/// of `ranges` (sorted).
-fn keep_within(positions: &mut Vec<u32>, words: u32, ranges: &[Range<u32>]) {
+/// of `ranges` (sorted), less `shift` (and those below it dropped), in one
+/// pass.
+fn keep_within(positions: &mut Vec<u32>, words: u32, shift: u32, ranges: &[Range<u32>]) {
     let mut range = 0;
-    positions.retain(|&position| {
-        while range < ranges.len() && ranges[range].end <= position {
+    positions.retain_mut(|position| {
+        while range < ranges.len() && ranges[range].end <= *position {
             range += 1;
         }
-        ranges
+        let kept = ranges
             .get(range)
-            .is_some_and(|r| r.start <= position && position.saturating_add(words) <= r.end)
+            .is_some_and(|r| r.start <= *position && position.saturating_add(words) <= r.end)
+            && *position >= shift;
+        *position = position.wrapping_sub(shift);
+        kept
     });
 }
