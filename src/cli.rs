@@ -143,7 +143,8 @@ pub struct ShowArgs {
     pub case_ref: String,
     #[command(flatten)]
     pub index: IndexDir,
-    /// Output format (text or json).
+    /// Output format: text, json, or csv (a row per decision, a column per
+    /// field).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }

@@ -176,6 +176,27 @@ fn show_prints_the_parsed_fields() {
             && text.contains("Final decision")
     );
 
+    // CSV: one row, every column the JSON's field (lists joined by "; ").
+    let out = run("show", &["23018551", "--format", "csv"]);
+    assert!(out.status.success());
+    let mut rows = csv::Reader::from_reader(&out.stdout[..]);
+    let header = rows.headers().unwrap().clone();
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 1);
+    assert_eq!(header.len(), v.as_object().unwrap().len());
+    for (column, cell) in header.iter().zip(&records[0]) {
+        let want = match &v[column] {
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), String::from))
+                .collect::<Vec<_>>()
+                .join("; "),
+            serde_json::Value::Null => String::new(),
+            value => value.as_str().unwrap().to_string(),
+        };
+        assert_eq!(cell, want, "column {column}");
+    }
+
     let out = run("show", &["99 999 999"]);
     assert_eq!(out.status.code(), Some(1));
     let out = run("show", &["not-a-ref"]);

@@ -26,7 +26,11 @@ pub(super) fn run(a: &ShowArgs) -> anyhow::Result<Status> {
             let all: Vec<DecisionJson> = found.iter().map(DecisionJson::new).collect();
             render::json::write(&mut out, &all)?
         }
-        Format::Text | Format::Csv => {
+        Format::Csv => {
+            let all: Vec<DecisionJson> = found.iter().map(DecisionJson::new).collect();
+            render::csv::decisions(&mut out, &all)?
+        }
+        Format::Text => {
             for (i, d) in found.iter().enumerate() {
                 if i > 0 {
                     writeln!(out, "\n{}\n", "=".repeat(60))?;

@@ -1,6 +1,7 @@
-//! CSV output: one row per hit (or per facet value, or per benchmarked
-//! query), with a header row.
+//! CSV output: one row per hit (or per facet value, per decision shown, or
+//! per benchmarked query), with a header row.
 
+use super::json::DecisionJson;
 use crate::search::SearchResponse;
 use crate::search::facets::FacetCount;
 use std::io::Write;
@@ -50,6 +51,51 @@ pub fn facet(out: &mut dyn Write, counts: &[FacetCount]) -> std::io::Result<()> 
         for child in &c.children {
             w.write_record([child.value.as_str(), &child.count.to_string()])?;
         }
+    }
+    w.flush()
+}
+
+/// Decisions as rows, every parsed field a column (the fields of `show
+/// --format json`, in its order): lists (headings, citations, amounts in
+/// pounds) joined by `"; "`, absent fields empty.
+pub fn decisions(out: &mut dyn Write, decisions: &[DecisionJson]) -> std::io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record([
+        "case_ref",
+        "authority",
+        "category",
+        "outcome",
+        "decision_date",
+        "decided_by",
+        "summary",
+        "complaint",
+        "role_and_powers",
+        "reasons",
+        "final_decision",
+        "headings",
+        "citations",
+        "amounts",
+        "path",
+    ])?;
+    for d in decisions {
+        let amounts: Vec<String> = d.amounts.iter().map(u64::to_string).collect();
+        w.write_record([
+            d.case_ref.unwrap_or_default(),
+            d.authority.unwrap_or_default(),
+            d.category.as_deref().unwrap_or_default(),
+            d.outcome.unwrap_or_default(),
+            d.decision_date.as_deref().unwrap_or_default(),
+            d.decided_by.unwrap_or_default(),
+            d.summary.unwrap_or_default(),
+            d.complaint.unwrap_or_default(),
+            d.role_and_powers.unwrap_or_default(),
+            d.reasons.unwrap_or_default(),
+            d.final_decision.unwrap_or_default(),
+            &d.headings.join("; "),
+            &d.citations.join("; "),
+            &amounts.join("; "),
+            d.path,
+        ])?;
     }
     w.flush()
 }

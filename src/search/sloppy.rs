@@ -9,7 +9,8 @@
 //! ([`Slop`]), so matching costs about a pass over them whatever the words.
 //! The same rule serves a section's sloppy phrase ([`super::span`]), with
 //! only the positions within the section, so a section never matches where
-//! the whole text does not.
+//! the whole text does not; and the highlighter's ([`super::snippet`]),
+//! over a window's tokens, so what is highlighted is what matched.
 //!
 //! tantivy's sloppy phrase query, used before, carries every partial match
 //! from word to word, and with a common word repeated in a long phrase
@@ -104,6 +105,7 @@ impl Counter<Place> for Near {
 /// Counting a sloppy phrase in one document, over its words' positions
 /// (each word's filled once through [`Slop::buffer`], ascending), with
 /// buffers reused from document to document.
+#[derive(Clone)]
 pub struct Slop {
     slop: i64,
     /// Each word's positions in the document, by word (a repeated word's
@@ -163,15 +165,24 @@ impl Slop {
     /// position within the slop of `r + its offset`, the terms of one
     /// repeated word at distinct positions (and not at `p`).
     pub fn count(&mut self) -> u32 {
+        let mut count = 0;
+        self.each_match(|_| count += 1);
+        count
+    }
+
+    /// Each match [`count`](Slop::count) counts, in order of its first
+    /// word's position, with the positions its words took (the highlighter
+    /// marks from the least to the greatest).
+    pub fn each_match(&mut self, mut found: impl FnMut(Match)) {
         let (lead, lead_offset) = self.lead;
         let Some(starts) = self.positions.get(lead) else {
-            return 0;
+            return;
         };
         self.next.fill(0);
         let (slop, solo) = (self.slop, self.solo.len());
-        let mut count = 0;
         'starts: for &p in starts {
             let r = i64::from(p) - lead_offset;
+            let mut extent = Match { first: p, last: p };
             // Each unrepeated word: a position in its window (the windows
             // move right with the starts, so each list is passed once).
             for (k, &(word, offset)) in self.solo.iter().enumerate() {
@@ -180,11 +191,9 @@ impl Slop {
                 while *next < list.len() && i64::from(list[*next]) < r + offset - slop {
                     *next += 1;
                 }
-                if list
-                    .get(*next)
-                    .is_none_or(|&q| i64::from(q) > r + offset + slop)
-                {
-                    continue 'starts;
+                match list.get(*next) {
+                    Some(&q) if i64::from(q) <= r + offset + slop => extent.take(q),
+                    _ => continue 'starts,
                 }
             }
             // Each repeated word: its terms, in offset order, take the
@@ -211,18 +220,35 @@ impl Slop {
                     at += 1;
                 }
                 match list.get(at) {
-                    Some(&q) if i64::from(q) <= r + offset + slop => taken.1 = i64::from(q),
+                    Some(&q) if i64::from(q) <= r + offset + slop => {
+                        taken.1 = i64::from(q);
+                        extent.take(q);
+                    }
                     _ => continue 'starts,
                 }
             }
-            count += 1;
+            found(extent);
         }
-        count
+    }
+}
+
+/// Where one match of a sloppy phrase lies: the least and the greatest
+/// position its words took (its words may stand in any order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl Match {
+    fn take(&mut self, position: u32) {
+        self.first = self.first.min(position);
+        self.last = self.last.max(position);
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
     use tantivy::collector::{Count, TopDocs};
@@ -253,7 +279,10 @@ mod tests {
         text[p] == phrase[0] && assign(text, phrase, slop, &mut vec![p])
     }
 
-    fn count_by_search(text: &[u8], phrase: &[u8], slop: u32) -> u32 {
+    /// How many positions of `text` the phrase occurs from ([`occurs_at`]):
+    /// the reference the counting here and the highlighter's are tested
+    /// against.
+    pub(crate) fn count_by_search(text: &[u8], phrase: &[u8], slop: u32) -> u32 {
         (0..text.len())
             .filter(|&p| occurs_at(text, phrase, i64::from(slop), p))
             .count() as u32

@@ -7,6 +7,10 @@
 //! with the very analyzers used for indexing, the query's phrases are found
 //! as token sequences, and each occurrence is one span from its first word
 //! to its last. Unquoted words are matched on their stems, as in the index.
+//! A sloppy phrase (`"time trouble"~2`) is found by the index's own rule
+//! ([`Slop`]: from each position of its first word, every other word within
+//! the slop of its place, in any order), so a decision is highlighted
+//! exactly where it matched.
 //!
 //! Re-tokenizing a whole decision (up to 40 KB) for each hit would cost more
 //! than the search itself, so the text is first scanned for each pattern's
@@ -22,6 +26,7 @@
 //! that section's spans are highlighted: the caller gives the spans of the
 //! decision at hand (from the `section_bytes` fast field).
 
+use super::sloppy::{self, Slop};
 use crate::decision::{SectionSpan, Spanned};
 use crate::tokenizer::{self, StemCache};
 use aho_corasick::{AhoCorasick, MatchKind, packed};
@@ -104,6 +109,8 @@ pub struct Highlighter {
     /// The distinct words of the phrases; each phrase as indexes into it.
     vocabulary: Vec<String>,
     phrases: Vec<Option<Vec<u32>>>,
+    /// Per pattern: a sloppy phrase's counting (`None`: not one).
+    sloppy: Vec<Option<Sloppy>>,
     /// Reused buffer: each exact token as (vocabulary index or
     /// [`OTHER`], start, end).
     tokens: Vec<(u32, usize, usize)>,
@@ -113,6 +120,14 @@ pub struct Highlighter {
 
 /// A token that is no word of any phrase.
 const OTHER: u32 = u32::MAX;
+
+/// A sloppy phrase's words at their places in it, and the counting that
+/// finds its matches among a window's tokens.
+#[derive(Clone)]
+struct Sloppy {
+    places: Vec<sloppy::Place>,
+    slop: Slop,
+}
 
 /// A match in the original text: byte range and which pattern it is.
 #[derive(Debug, Clone, Copy)]
@@ -150,9 +165,24 @@ impl Highlighter {
                                 (vocabulary.len() - 1) as u32
                             }
                         })
-                        .collect(),
+                        .collect::<Vec<u32>>(),
                 ),
                 Pattern::Stem { .. } => None,
+            })
+            .collect::<Vec<_>>();
+        let sloppy = patterns
+            .iter()
+            .zip(&phrases)
+            .map(|(p, ids)| match (p, ids) {
+                (Pattern::Phrase { slop, .. }, Some(ids)) if *slop > 0 => {
+                    let offsets: Vec<(usize, u32)> = ids.iter().copied().enumerate().collect();
+                    let places = sloppy::places(&offsets);
+                    Some(Sloppy {
+                        slop: Slop::new(*slop, &places),
+                        places,
+                    })
+                }
+                _ => None,
             })
             .collect();
         Highlighter {
@@ -166,6 +196,7 @@ impl Highlighter {
             folded: Vec::new(),
             vocabulary,
             phrases,
+            sloppy,
             tokens: Vec::new(),
             enough: ENOUGH_SPANS,
         }
@@ -321,22 +352,39 @@ impl Highlighter {
                 }
             }
         }
+        let inside = |within: Option<Spanned>, start: usize, end: usize| {
+            within.is_none_or(|section| {
+                sections
+                    .iter()
+                    .any(|p| p.section == section && p.start <= start && end <= p.end)
+            })
+        };
         if has_phrases {
-            for (pi, (pattern, ids)) in self.patterns.iter().zip(&self.phrases).enumerate() {
-                if let (Pattern::Phrase { slop, .. }, Some(ids)) = (pattern, ids) {
-                    find_phrase(&self.tokens, ids, *slop as usize, pi, spans);
+            let phrases = self
+                .patterns
+                .iter()
+                .zip(&self.phrases)
+                .zip(&mut self.sloppy);
+            for (pi, ((pattern, ids), sloppy)) in phrases.enumerate() {
+                match (ids, sloppy) {
+                    (Some(ids), None) => find_phrase(&self.tokens, ids, pi, spans),
+                    (Some(ids), Some(sloppy)) => {
+                        // As in the index, only the words within the
+                        // section (of any of its spans) count.
+                        let within = pattern.within();
+                        let inside = |from, to| inside(within, from, to);
+                        find_sloppy(&self.tokens, ids, sloppy, inside, pi, spans);
+                    }
+                    (None, _) => {}
                 }
             }
         }
         let mut kept = before;
         for i in before..spans.len() {
             let s = spans[i];
-            let inside = match self.patterns[s.pattern].within() {
-                None => true,
-                Some(section) => sections
-                    .iter()
-                    .any(|p| p.section == section && p.start <= s.start && s.end <= p.end),
-            };
+            // A sloppy phrase's words were kept within its section already.
+            let inside = self.sloppy[s.pattern].is_some()
+                || inside(self.patterns[s.pattern].within(), s.start, s.end);
             if inside {
                 spans[kept] = s;
                 kept += 1;
@@ -397,24 +445,32 @@ fn ascii_head(word: &str) -> &str {
 }
 
 /// How far a phrase anchored on its word `k` may reach before and after
-/// the anchor's start, in bytes: the words on each side, each with
-/// [`WINDOW_PER_WORD`] for what separates it from its neighbour, and the
-/// slop's extra words allowed in each gap ([`find_phrase`]), plus
-/// [`WINDOW_SLACK`]. A window no wider than the phrase's reach tokenizes a
+/// the anchor's start, in bytes, plus [`WINDOW_SLACK`]. An exact phrase
+/// reaches over the words on each side, each with [`WINDOW_PER_WORD`] for
+/// what separates it from its neighbour. A sloppy one's words may stand in
+/// any order: its first word within the slop of its place as seen from the
+/// anchor's position, and each word within the slop of its own place as
+/// seen from the first's, so up to `k + 2 × slop` words before the anchor
+/// and `n − 1 − k + 2 × slop` after it, each counted as long as the longest
+/// of the phrase. A window no wider than the phrase's reach tokenizes a
 /// few dozen words instead of a few hundred, and finds the same matches
 /// (tested against tokenizing the whole text).
 fn reach(words: &[String], slop: u32, k: usize) -> (usize, usize) {
-    let slop = (slop as usize).min(64) * WINDOW_PER_WORD;
-    let side = |words: &[String]| -> usize {
-        words.iter().map(|w| w.len() + WINDOW_PER_WORD + slop).sum()
-    };
-    let (before, rest) = words.split_at(k.min(words.len()));
-    let (anchor, after) = rest
-        .split_first()
-        .map_or((0, &[][..]), |(w, r)| (w.len(), r));
+    let anchor = words.get(k).map_or(0, String::len);
+    let (before, after) = (k.min(words.len()), words.len().saturating_sub(k + 1));
+    if slop > 0 {
+        let word = words.iter().map(String::len).max().unwrap_or(0) + WINDOW_PER_WORD;
+        let extra = 2 * slop as usize;
+        return (
+            WINDOW_SLACK + (before + extra) * word,
+            WINDOW_SLACK + anchor + (after + extra) * word,
+        );
+    }
+    let side =
+        |words: &[String]| -> usize { words.iter().map(|w| w.len() + WINDOW_PER_WORD).sum() };
     (
-        WINDOW_SLACK + side(before),
-        WINDOW_SLACK + anchor + side(after),
+        WINDOW_SLACK + side(&words[..before]),
+        WINDOW_SLACK + anchor + side(&words[words.len() - after..]),
     )
 }
 
@@ -575,15 +631,9 @@ fn word_start(text: &str, from: usize, limit: usize) -> usize {
     }
 }
 
-/// Occurrences of the phrase `ids` in `tokens`: each next word within
-/// `slop` extra positions of the previous one.
-fn find_phrase(
-    tokens: &[(u32, usize, usize)],
-    ids: &[u32],
-    slop: usize,
-    pattern: usize,
-    out: &mut Vec<Span>,
-) {
+/// Occurrences of the exact phrase `ids` in `tokens`: each next word at
+/// the next token.
+fn find_phrase(tokens: &[(u32, usize, usize)], ids: &[u32], pattern: usize, out: &mut Vec<Span>) {
     let Some(&first) = ids.first() else { return };
     for (i, &(id, start, _)) in tokens.iter().enumerate() {
         if id != first {
@@ -592,10 +642,9 @@ fn find_phrase(
         let mut at = i;
         let mut ok = true;
         for &w in &ids[1..] {
-            let window = tokens.iter().enumerate().skip(at + 1).take(slop + 1);
-            match window.into_iter().find(|(_, t)| t.0 == w) {
-                Some((j, _)) => at = j,
-                None => {
+            match tokens.get(at + 1) {
+                Some(t) if t.0 == w => at += 1,
+                _ => {
                     ok = false;
                     break;
                 }
@@ -609,6 +658,42 @@ fn find_phrase(
             });
         }
     }
+}
+
+/// Occurrences of the sloppy phrase `ids` in `tokens` by the index's rule
+/// ([`Slop`]), counting only the tokens `inside` keeps (by their bytes),
+/// each from the first to the last of the words it took.
+fn find_sloppy(
+    tokens: &[(u32, usize, usize)],
+    ids: &[u32],
+    sloppy: &mut Sloppy,
+    inside: impl Fn(usize, usize) -> bool,
+    pattern: usize,
+    out: &mut Vec<Span>,
+) {
+    let Sloppy { places, slop } = sloppy;
+    for place in places.iter() {
+        let Some(&id) = ids.get(place.term as usize) else {
+            return;
+        };
+        if let Some(positions) = slop.buffer(*place) {
+            positions.clear();
+            let at = tokens.iter().enumerate();
+            let words = at.filter(|(_, t)| t.0 == id && inside(t.1, t.2));
+            positions.extend(words.map(|(j, _)| j as u32));
+        }
+    }
+    slop.each_match(|m| {
+        if let (Some(first), Some(last)) =
+            (tokens.get(m.first as usize), tokens.get(m.last as usize))
+        {
+            out.push(Span {
+                start: first.1,
+                end: last.2,
+                pattern,
+            });
+        }
+    });
 }
 
 /// A fragment start at or after `min`, at a word or line start, not after `limit`.
@@ -850,6 +935,21 @@ mod tests {
             found(zebra(Some(Spanned::Reasons)), &sections),
             [station, straddling]
         );
+        // A sloppy phrase counts only the words within the section (as the
+        // index does): the straddling pair's "crossing" lies outside it.
+        let crossing_zebra = |within| Pattern::Phrase {
+            words: vec!["crossing".into(), "zebra".into()],
+            slop: 2,
+            within,
+        };
+        assert_eq!(
+            found(crossing_zebra(None), &sections),
+            [summary, school, station, straddling]
+        );
+        assert_eq!(
+            found(crossing_zebra(Some(Spanned::Reasons)), &sections),
+            [station]
+        );
         // Without the decision's spans, nothing named in a section is shown.
         assert!(found(zebra(Some(Spanned::Reasons)), &[]).is_empty());
         let mut h = Highlighter::new(vec![zebra_crossing(Some(Spanned::Reasons))]);
@@ -1031,7 +1131,7 @@ mod tests {
             picks in proptest::collection::vec((0..WORDS.len(), prop_oneof![Just(" "), Just("\n- "), Just(", "), Just("  "), Just("\n      \n\n   "), Just("                              ")]), 0..400),
             query in proptest::collection::vec(0..WORDS.len(), 1..4),
             stem_word in 0..WORDS.len(),
-            slop in 0u32..3,
+            slop in 0u32..5,
         ) {
             let text: String = picks.iter().map(|&(w, sep)| format!("{}{sep}", WORDS[w])).collect();
             let phrase_words: Vec<String> = query.iter().map(|&w| WORDS[w].replace('’', "'")).collect();
@@ -1063,6 +1163,30 @@ mod tests {
                 })
                 .collect();
             prop_assert_eq!(render(&text, start, end, &spans), render_by_map(&text, start, end, &spans));
+        }
+
+        /// Over texts of three words (so that phrases repeat words, in any
+        /// order) with separators of every width, a sloppy phrase is
+        /// highlighted in a text exactly when it occurs there by the
+        /// index's rule (checked by exhaustive search), through anchors and
+        /// windows.
+        #[test]
+        fn a_sloppy_phrase_is_highlighted_where_the_index_finds_it(
+            picks in proptest::collection::vec((0u8..3, prop_oneof![Just(" "), Just(", "), Just("\n- "), Just("                              ")]), 1..30),
+            phrase in proptest::collection::vec(0u8..3, 2..5),
+            slop in 1u32..5,
+        ) {
+            const THREE: [&str; 3] = ["time", "and", "trouble"];
+            let text: String = picks.iter().map(|&(w, sep)| format!("{}{sep}", THREE[w as usize])).collect();
+            let words: Vec<u8> = picks.iter().map(|&(w, _)| w).collect();
+            let pattern = Pattern::Phrase {
+                words: phrase.iter().map(|&w| THREE[w as usize].to_string()).collect(),
+                slop,
+                within: None,
+            };
+            let found = !Highlighter::new(vec![pattern]).find(&text, &[]).is_empty();
+            let occurs = crate::search::sloppy::tests::count_by_search(&words, &phrase, slop) > 0;
+            prop_assert_eq!(found, occurs, "{:?} in {:?}", phrase, text);
         }
 
         #[test]
