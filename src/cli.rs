@@ -210,9 +210,10 @@ pub struct ServeArgs {
     /// only; `0.0.0.0:7700` opens it to the network. Port 0 picks a free port.
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:7700")]
     pub addr: SocketAddr,
-    /// Stop any request that takes longer than this many seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 10)]
-    pub timeout: u64,
+    /// Stop any request that takes longer than this many seconds (at
+    /// least 1).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = at_least_one)]
+    pub timeout: usize,
 }
 
 /// `ombudsearch generate`.
@@ -235,7 +236,7 @@ pub struct GenerateArgs {
     pub force: bool,
 }
 
-/// A count of one or more (`--repeat`).
+/// A count of one or more (`bench --repeat`, `serve --timeout`).
 fn at_least_one(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),

@@ -4,7 +4,9 @@
 //! module never silently drops one: each file is either read as text or
 //! comes back with a [`Rejection`] naming the reason. Hidden files and
 //! folders (names starting with `.`, such as `.git`) are not decisions; they
-//! are counted as skipped.
+//! are counted as skipped. So are index folders inside the corpus (an
+//! index kept beside the decisions, `--index corpus/index`): their files
+//! are the index's, never decisions, and each such folder is named.
 //!
 //! Decoding ([`decode_bytes`]): UTF-8 (with or without a byte-order mark)
 //! first; then UTF-16 LE/BE when the file starts with its byte-order mark;
@@ -31,6 +33,8 @@ pub struct Listing {
     pub unlisted: Vec<(PathBuf, Rejection)>,
     /// Hidden files and folders passed over.
     pub hidden: usize,
+    /// Index folders below the corpus folder, passed over whole.
+    pub index_folders: Vec<PathBuf>,
 }
 
 /// Why a file was not indexed.
@@ -82,14 +86,19 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
     entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.')
 }
 
-/// Lists every file below `root`. Fails only when `root` itself is missing
-/// or not a folder.
+/// Lists every file below `root`. Fails only when `root` itself is missing,
+/// not a folder, or an index folder (a likely mix-up of `--corpus` and
+/// `--index`).
 pub fn list(root: &Path) -> std::io::Result<Listing> {
     let meta = std::fs::metadata(root)?;
+    let refuse = |why: String| Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, why));
     if !meta.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("{} is not a folder", root.display()),
+        return refuse(format!("{} is not a folder", root.display()));
+    }
+    if crate::index::is_index_folder(root) {
+        return refuse(format!(
+            "{} is an index folder, not a folder of decisions: give --corpus the folder of decision files",
+            root.display()
         ));
     }
     let mut listing = Listing::default();
@@ -104,6 +113,10 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
                 if e.file_type().is_dir() {
                     walker.skip_current_dir();
                 }
+            }
+            Ok(e) if e.file_type().is_dir() && crate::index::is_index_folder(e.path()) => {
+                listing.index_folders.push(e.into_path());
+                walker.skip_current_dir();
             }
             Ok(e) if e.file_type().is_file() => listing.files.push(e.into_path()),
             Ok(e) if e.file_type().is_dir() => {}
@@ -431,6 +444,29 @@ mod tests {
         assert_eq!(names, ["a.txt", "b.txt"]);
         assert_eq!(listing.hidden, 1);
         assert!(list(&dir.path().join("missing")).is_err());
+    }
+
+    /// An index folder inside the corpus is passed over whole and named; a
+    /// folder with only a `meta.json` of its own is read as any other; the
+    /// corpus folder itself being an index is an error.
+    #[test]
+    fn listing_passes_over_index_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, notes) = (dir.path().join("index"), dir.path().join("notes"));
+        for folder in [&index, &notes] {
+            std::fs::create_dir(folder).unwrap();
+            std::fs::write(folder.join("meta.json"), "{}").unwrap();
+            std::fs::write(folder.join("a.txt"), "a").unwrap();
+        }
+        std::fs::write(index.join(".managed.json"), "[]").unwrap();
+        let listing = list(dir.path()).unwrap();
+        assert_eq!(listing.index_folders, std::slice::from_ref(&index));
+        assert_eq!(
+            listing.files,
+            [notes.join("a.txt"), notes.join("meta.json")]
+        );
+        let err = list(&index).unwrap_err();
+        assert!(err.to_string().contains("is an index folder"), "{err}");
     }
 
     /// The largest limit (`--max-file-mb` saturates to it) reads the whole

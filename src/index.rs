@@ -52,6 +52,13 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
+/// True when `dir` is a tantivy index folder (this tool's or another's): it
+/// holds both `meta.json` and tantivy's hidden `.managed.json`, so a folder
+/// of decisions that merely has a `meta.json` of its own is not one.
+pub fn is_index_folder(dir: &Path) -> bool {
+    exists(dir) && dir.join(".managed.json").is_file()
+}
+
 /// What an index's `meta.json` says of the version that built it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recorded {

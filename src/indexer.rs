@@ -102,6 +102,8 @@ pub struct IndexSummary {
     pub touched: usize,
     /// Hidden files and folders passed over.
     pub hidden: usize,
+    /// Index folders inside the corpus folder, passed over whole.
+    pub index_folders: Vec<PathBuf>,
     /// Files not indexed, each with the reason, sorted by path.
     pub rejected: Vec<(PathBuf, Rejection)>,
     /// Files indexed after a guess or repair (Windows-1252), with the note.
@@ -211,6 +213,7 @@ pub fn build(opts: &IndexOptions, progress: &ProgressBar) -> Result<IndexSummary
     let mut summary = IndexSummary {
         files_seen: listing.files.len() + listing.unlisted.len(),
         hidden: listing.hidden,
+        index_folders: listing.index_folders,
         rejected: listing.unlisted,
         ..IndexSummary::default()
     };

@@ -203,6 +203,54 @@ fn show_prints_the_parsed_fields() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// An index kept inside the corpus folder is not read as decisions on the
+/// next run (its files would all be rejected as binary); giving an index
+/// as the corpus is refused.
+#[test]
+fn an_index_inside_the_corpus_is_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    common::copy_dir(&common::repo().join("corpus"), &corpus);
+    let index = corpus.join("index");
+    let run_index = || {
+        bin()
+            .args(["index", "--corpus"])
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index)
+            .output()
+            .unwrap()
+    };
+    let first = run_index();
+    assert!(first.status.success());
+    let second = run_index();
+    let summary = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "{summary}");
+    let first_line = summary.lines().next().unwrap();
+    assert!(first_line.contains(" 0 rejected"), "{summary}");
+    assert!(
+        first_line.contains(" 0 added, 0 updated, 0 removed"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(&format!("skipped {}: an index folder", index.display())),
+        "{summary}"
+    );
+    let out = bin()
+        .args(["index", "--corpus"])
+        .arg(&index)
+        .arg("--index")
+        .arg(dir.path().join("other"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is an index folder, not a folder of decisions"),
+        "{err}"
+    );
+}
+
 /// An index folder whose `meta.json` is `meta(corpus)`, beside `corpus`, a
 /// copy of the bundled corpus.
 fn index_with_meta(meta: impl FnOnce(&Path) -> Vec<u8>) -> (tempfile::TempDir, PathBuf, PathBuf) {

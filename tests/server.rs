@@ -100,6 +100,11 @@ fn bad_parameters_are_json_400s() {
         format!("/api/search?q={huge}"),
         "/api/decisions/not-a-reference".to_string(),
         "/api/facets/outcome?limit=-1".to_string(),
+        // A misspelled or unknown parameter is never silently ignored.
+        "/api/search?q=council&counsil=leeds".to_string(),
+        "/api/search?q=council&format=csv".to_string(),
+        "/api/facets/outcome?q=council&outcom=upheld".to_string(),
+        "/api/search?limit=99999999999999999999999".to_string(),
     ] {
         let r = srv.get(&target);
         assert_eq!(r.status, 400, "{target}: {}", r.text());
@@ -116,7 +121,15 @@ fn bad_parameters_are_json_400s() {
         ("/api/search?limit=5000", "at most 1000 hits per page"),
         (
             "/api/search?limit=lots",
-            "bad parameter limit: invalid digit",
+            "bad parameter limit: expected a whole number",
+        ),
+        (
+            "/api/search?q=council&counsil=leeds",
+            "bad parameter counsil: unknown parameter `counsil`, expected one of `q`",
+        ),
+        (
+            "/api/facets/year?outcom=upheld",
+            "bad parameter outcom: unknown parameter `outcom`, expected one of `q`",
         ),
         ("/api/search?since=yesterday", "bad since date 'yesterday'"),
         (
@@ -390,4 +403,17 @@ fn serve_listens_on_loopback_unless_told_otherwise() {
     assert!(help.contains("[default: 127.0.0.1:7700]"), "{help}");
     let srv = server();
     assert!(srv.addr.ip().is_loopback());
+}
+
+/// A time limit of zero seconds (which would time out every search, or,
+/// before, silently became one second) is refused before listening.
+#[test]
+fn a_zero_time_limit_is_refused() {
+    let out = serve_support::bin()
+        .args(["serve", "--timeout", "0", "--addr", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("at least 1"), "{err}");
 }

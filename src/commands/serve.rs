@@ -16,7 +16,7 @@ pub(super) fn run(a: &ServeArgs) -> anyhow::Result<Status> {
         );
     }
     let limits = Limits {
-        timeout: Duration::from_secs(a.timeout.max(1)),
+        timeout: Duration::from_secs(u64::try_from(a.timeout).unwrap_or(u64::MAX)),
         ..Limits::default()
     };
     server::serve(a.addr, engine, limits)?;

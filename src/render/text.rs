@@ -197,6 +197,13 @@ pub fn index_summary(out: &mut dyn Write, s: &IndexSummary) -> std::io::Result<(
             "  the previous run had not finished: this run completed it"
         )?;
     }
+    for folder in &s.index_folders {
+        writeln!(
+            out,
+            "  skipped {}: an index folder, not decisions",
+            folder.display()
+        )?;
+    }
     if s.merged_segments > 0 {
         writeln!(
             out,

@@ -76,9 +76,11 @@ pub enum Sort {
     Oldest,
 }
 
-/// A search, as the CLI flags and the HTTP parameters spell it.
+/// A search, as the CLI flags and the HTTP parameters spell it. An unknown
+/// parameter is an error, so a misspelled filter (`counsil=leeds`) is never
+/// silently dropped from the search.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SearchRequest {
     /// The query text; empty matches every decision.
     #[serde(rename = "q", alias = "query")]

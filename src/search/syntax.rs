@@ -146,6 +146,13 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>, SyntaxError> {
                         message: "phrase distance after `~` must be at most 100".into(),
                     })?;
                 i += 1 + digits.len();
+                if chars.get(i) == Some(&'.') && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+                {
+                    return err(
+                        i,
+                        "phrase distance after `~` must be a whole number of positions",
+                    );
+                }
             }
             out.push((start, Tok::Phrase { text, slop }));
             continue;
@@ -217,6 +224,18 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>, SyntaxError> {
                 "wildcards (*) are not supported: unquoted words already match their other forms (complaints finds complaint)",
             );
         }
+        if let Some(at) = operator_suffix(&word, '~', false).filter(|&at| at > 0) {
+            return err(
+                start + at,
+                "fuzzy words (word~N) are not supported: unquoted words already match their other forms (complaints finds complaint); to let a phrase's words stand apart, put ~N after its closing quote, as in \"time and trouble\"~2",
+            );
+        }
+        if let Some(at) = operator_suffix(&word, '^', true) {
+            return err(
+                start + at,
+                "boosts (^N) are not supported: ranking already weighs the summary and final decision above the rest of the text",
+            );
+        }
         let tok = match word.as_str() {
             "AND" => Tok::And,
             "OR" => Tok::Or,
@@ -226,6 +245,17 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>, SyntaxError> {
         out.push((start, tok));
     }
     Ok(out)
+}
+
+/// Where (in characters) `word` ends in `op` followed by nothing but a
+/// number (`council~2`, `ICO^2`, `^1.5` after a phrase), or by nothing when
+/// the number is not `required` (`council~`): the fuzzy and boost operators
+/// of other engines' query languages, which would otherwise be searched
+/// for as the word and a number.
+fn operator_suffix(word: &str, op: char, required: bool) -> Option<usize> {
+    let (head, number) = word.rsplit_once(op)?;
+    let is_number = number.chars().all(|c| c.is_ascii_digit() || c == '.');
+    (is_number && !(required && number.is_empty())).then(|| head.chars().count())
 }
 
 /// True when a `-` or `+` here starts an operand (not inside a word).
@@ -579,12 +609,26 @@ mod tests {
             "comp*",
             "\"a\"~",
             "\"a\"~999",
+            "\"a b\"~2.5",
+            "council~2",
+            "fault~",
+            "ICO^2",
+            "\"ICO\"^2",
+            "council^1.5",
         ] {
             assert!(parse(q).is_err(), "{q:?} should fail");
         }
         let e = parse("ICO \"is better").unwrap_err();
         assert_eq!(e.position, 4);
         assert!(e.message.contains("unbalanced quote"));
+        let e = parse("the council~2").unwrap_err();
+        assert_eq!(e.position, 11);
+        assert!(e.message.contains("fuzzy"), "{}", e.message);
+        assert!(parse("ICO^2").unwrap_err().message.contains("boosts"));
+        // Not operators: a lone `~`, a `~` or `^` inside a word.
+        for q in ["~", "~2", "a ~ b", "x^y", "a~b", "£200^"] {
+            assert!(parse(q).is_ok(), "{q:?} should parse");
+        }
         assert!(parse(&"a ".repeat(MAX_QUERY_CHARS)).is_err());
         assert!(parse(&"(".repeat(100)).is_err());
     }

@@ -12,6 +12,9 @@
 //! | `GET /api/decisions/{ref}` | a case reference in any spelling | the decision as `show --format json` (an array when several files share the reference); 404 when none |
 //! | `GET /api/facets/{field}` | `q` and the filters, `limit` (values to list; default all) | `[{"value", "count", "children"?}]` (as `facets FIELD --format json`) |
 //! | `GET /healthz` | none | `{"status": "ok", "decisions": N}` |
+//!
+//! A bad value or an unknown parameter (a misspelled filter would otherwise
+//! widen the search unnoticed) is a 400 whose JSON error names it.
 
 use super::{AppState, error::AppError};
 use crate::render::json::DecisionJson;
@@ -38,11 +41,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .map(|Query(v)| ApiQuery(v))
             .map_err(|e| {
                 // axum says "Failed to deserialize query string: limit: invalid
-                // digit found in string"; the parameter and the reason suffice.
+                // digit found in string"; the parameter and the reason suffice,
+                // the reason in the user's terms.
                 let text = e.body_text();
                 let detail = text
                     .strip_prefix("Failed to deserialize query string: ")
-                    .unwrap_or(&text);
+                    .unwrap_or(&text)
+                    .replace("invalid digit found in string", "expected a whole number")
+                    .replace(
+                        "number too large to fit in target type",
+                        "expected a whole number, and a smaller one",
+                    )
+                    .replace("unknown field", "unknown parameter");
                 AppError::BadRequest(format!("bad parameter {detail}"))
             })
     }
@@ -109,9 +119,9 @@ pub async fn decision(
 }
 
 /// The parameters of `/api/facets/{field}`: the query and the filters of a
-/// search, and how many values to list.
+/// search, and how many values to list (any other is an error).
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct FacetParams {
     pub q: String,
     pub council: Option<String>,
