@@ -17,7 +17,7 @@
 //! those grow from word to word: at 100,000 generated decisions
 //! `"the the x the the"~100` took 16 s and `"a the a the a the a the"~100`
 //! 11 s, and at 20,000 six `the`s within 100 did not finish in 20 s (here,
-//! the whole `search` command: 0.47, 0.13 and 0.62 s at 100,000).
+//! the whole `search` command: 0.43, 0.10 and 0.54 s at 100,000).
 //!
 //! Scoring is [`super::phrase`]'s: BM25 of the count over the field's
 //! length, with the idf of all the terms.
