@@ -165,6 +165,8 @@ fn malformed_queries_exit_2_with_a_clear_message() {
         ("colour:blue", "unknown field 'colour:'"),
         ("OR", "OR"),
         ("*", "wildcard"),
+        ("council~2", "fuzzy words"),
+        ("ICO^2", "boosts"),
     ] {
         let out = run("search", &[q]);
         assert_eq!(out.status.code(), Some(2), "{q}");
@@ -188,6 +190,18 @@ fn malformed_queries_exit_2_with_a_clear_message() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    // Dates the wrong way round can match nothing: said, not searched.
+    let out = run(
+        "search",
+        &["x", "--since", "2025-01-01", "--until", "2024-01-01"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad date range 'since 2025-01-01 until 2024-01-01'")
+            && err.contains("swap them"),
+        "{err}"
+    );
 }
 
 #[test]
