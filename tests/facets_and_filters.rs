@@ -199,6 +199,12 @@ fn each_filter_narrows_to_exactly_the_right_decisions() {
         ])),
         in_range
     );
+    // The same years in the query: a range of years, and open ranges.
+    assert_eq!(total(&search(&["year:2020..2023"])), in_range);
+    let from_2020 = count(&|d| d.decision_date.is_some_and(|x| x >= since));
+    assert_eq!(total(&search(&["year:2020.."])), from_2020);
+    let to_2019 = count(&|d| d.decision_date.is_some_and(|x| x < since));
+    assert_eq!(total(&search(&["year:..2019"])), to_2019);
     let on_day = count(&|d| d.decision_date == Some(jiff::civil::date(2024, 10, 31)));
     assert_eq!(
         total(&search(&[

@@ -535,18 +535,8 @@ impl<'a> Compiler<'a> {
                 )))
             }
             "year" => {
-                let year: i16 = value
-                    .parse()
-                    .ok()
-                    .filter(|y| (1900..=2200).contains(y))
-                    .ok_or_else(|| SearchError::BadValue {
-                        what: "year".into(),
-                        input: value.into(),
-                        expected: "a year such as 2024".into(),
-                    })?;
-                let from = jiff::civil::date(year, 1, 1);
-                let to = jiff::civil::date(year, 12, 31);
-                self.date_range(Some(from), Some(to))
+                let (from, to) = years(value)?;
+                self.date_range(from, to)
             }
             other => Err(SearchError::UnknownField {
                 name: other.to_string(),
@@ -709,6 +699,44 @@ impl<'a> Compiler<'a> {
     }
 }
 
+/// The dates a `year:` value spans, both inclusive: one year (`2024`), or
+/// a range of them (`2020..2024`, `2020..`, `..2016`; `None`: open).
+fn years(
+    value: &str,
+) -> Result<(Option<jiff::civil::Date>, Option<jiff::civil::Date>), SearchError> {
+    let bad = || SearchError::BadValue {
+        what: "year".into(),
+        input: value.into(),
+        expected: "a year such as 2024, or years such as 2020..2024, 2020.. or ..2016".into(),
+    };
+    let year = |text: &str| -> Result<Option<i16>, SearchError> {
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let year: i16 = text.parse().map_err(|_| bad())?;
+        (1900..=2200)
+            .contains(&year)
+            .then_some(Some(year))
+            .ok_or_else(bad)
+    };
+    let (first, last) = match value.split_once("..") {
+        Some((first, last)) => (year(first)?, year(last)?),
+        None => (year(value)?, year(value)?),
+    };
+    match (first, last) {
+        (None, None) => Err(bad()),
+        (Some(a), Some(b)) if a > b => Err(SearchError::BadValue {
+            what: "years".into(),
+            input: value.into(),
+            expected: "the first year no later than the last; swap them".into(),
+        }),
+        _ => Ok((
+            first.map(|y| jiff::civil::date(y, 1, 1)),
+            last.map(|y| jiff::civil::date(y, 12, 31)),
+        )),
+    }
+}
+
 /// A word or phrase searched across sections ([`Compiler::across_sections`]):
 /// it matches and ranks as `all`, the nested query of every section, and
 /// `deciding`, the whole text's (or the one named section's), matches the
@@ -806,7 +834,39 @@ impl Weight for SectionsWeight {
 
 #[cfg(test)]
 mod tests {
-    use super::date_share;
+    use super::{date_share, years};
+    use jiff::civil::date;
+
+    #[test]
+    fn a_year_value_is_one_year_or_a_range_of_them() {
+        let ok = |v: &str| years(v).unwrap();
+        assert_eq!(
+            ok("2024"),
+            (Some(date(2024, 1, 1)), Some(date(2024, 12, 31)))
+        );
+        assert_eq!(
+            ok("2020..2024"),
+            (Some(date(2020, 1, 1)), Some(date(2024, 12, 31)))
+        );
+        assert_eq!(ok("2020.."), (Some(date(2020, 1, 1)), None));
+        assert_eq!(ok("..2016"), (None, Some(date(2016, 12, 31))));
+        assert_eq!(ok("2021..2021"), ok("2021"));
+        for bad in [
+            "",
+            "..",
+            "20x",
+            "1899",
+            "2201..",
+            "2020...2024",
+            "2020..20x",
+            ">2020",
+        ] {
+            let e = years(bad).unwrap_err().to_string();
+            assert!(e.contains("years such as 2020..2024"), "{bad}: {e}");
+        }
+        let e = years("2024..2020").unwrap_err().to_string();
+        assert!(e.contains("swap them"), "{e}");
+    }
 
     const DAY: i64 = 86_400;
 
