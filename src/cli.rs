@@ -113,6 +113,7 @@ pub struct SearchArgs {
     /// The query: words (all must match), "exact phrases", "phrase"~N,
     /// OR, NOT or -word, (groups), field:term (text summary complaint reasons
     /// final council outcome category cites ref year). Empty: every decision.
+    /// A query starting with - goes after `--`: search -- "-parking fines".
     #[arg(value_name = "QUERY", default_value = "")]
     pub query: String,
     #[command(flatten)]
@@ -166,8 +167,15 @@ pub struct FacetsArgs {
     /// The facet to count.
     #[arg(value_enum)]
     pub field: FacetField,
-    /// Count only decisions matching this query (default: all).
-    #[arg(long, short, value_name = "QUERY", default_value = "")]
+    /// Count only decisions matching this query (default: all; it may
+    /// start with -, as in -q -council:leeds).
+    #[arg(
+        long,
+        short,
+        value_name = "QUERY",
+        default_value = "",
+        allow_hyphen_values = true
+    )]
     pub query: String,
     #[command(flatten)]
     pub index: IndexDir,

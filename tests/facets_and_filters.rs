@@ -119,6 +119,15 @@ fn facet_counts_over_the_whole_index_equal_an_independent_tally() {
     assert_eq!(facet("council", &[]), authority);
     assert_eq!(facet("year", &[]), year);
     assert_eq!(facet("citation", &[]), citation);
+    // `-q` takes a query that starts with `-` (here: all but Leeds's).
+    let not_leeds = refs
+        .iter()
+        .filter(|d| d.authority.as_deref() != Some("Leeds City Council"))
+        .copied()
+        .collect::<Vec<&Decision>>();
+    assert!(not_leeds.len() < refs.len());
+    let [outcome, ..] = expected_facets(&not_leeds);
+    assert_eq!(facet("outcome", &["-q", "-council:leeds"]), outcome);
 }
 
 #[test]

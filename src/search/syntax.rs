@@ -172,6 +172,12 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>, SyntaxError> {
                 if chars.get(i + 1).is_some_and(|n| !n.is_whitespace())
                     && at_operand_start(&out) =>
             {
+                if matches!(out.last(), Some((p, Tok::Minus | Tok::Plus)) if *p + 1 == i) {
+                    return err(
+                        i - 1,
+                        "a doubled sign (--, -+) is no operator: one - excludes what follows it (on the command line, --name is a flag: `ombudsearch search --help` lists them)",
+                    );
+                }
                 out.push((i, if c == '-' { Tok::Minus } else { Tok::Plus }));
                 i += 1;
                 continue;
@@ -615,6 +621,9 @@ mod tests {
             "ICO^2",
             "\"ICO\"^2",
             "council^1.5",
+            "--limt",
+            "council --limt 5",
+            "-+x",
         ] {
             assert!(parse(q).is_err(), "{q:?} should fail");
         }
