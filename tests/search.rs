@@ -103,6 +103,30 @@ fn sorting_and_paging() {
     let page2 = search(&["complaint", "--limit", "5", "--offset", "5"]);
     assert_eq!(refs(&page2), all[5..10.min(all.len())]);
     assert_eq!(page2["hits"][0]["rank"], 6);
+    assert!(page2.get("notes").is_none());
+    // A page past the last match is empty and says where the last page is.
+    let n = all.len();
+    assert!(n > 5);
+    let offset = (n + 3).to_string();
+    let past = search(&["complaint", "--limit", "5", "--offset", &offset]);
+    assert!(past["hits"].as_array().unwrap().is_empty());
+    let note = past["notes"][0].as_str().unwrap();
+    let last_page = (n - 1) / 5 * 5;
+    assert_eq!(
+        note,
+        format!(
+            "offset {offset} is past the last of the {n} matches; the last page of 5 starts at offset {last_page}"
+        )
+    );
+    let last = search(&[
+        "complaint",
+        "--limit",
+        "5",
+        "--offset",
+        &last_page.to_string(),
+    ]);
+    assert_eq!(refs(&last), all[last_page..]);
+    assert!(last.get("notes").is_none());
 }
 
 #[test]

@@ -381,6 +381,18 @@ fn facet_fields(fields: &Fields) -> FacetFields {
     }
 }
 
+/// A page asked for beyond the last match (`--offset 100` of 45): what to
+/// ask for instead, as an empty page alone would look like no match.
+fn past_the_end(req: &SearchRequest, total: usize) -> Option<String> {
+    (req.limit > 0 && total > 0 && req.offset >= total).then(|| {
+        let last_page = (total - 1) / req.limit * req.limit;
+        format!(
+            "offset {} is past the last of the {total} matches; the last page of {} starts at offset {last_page}",
+            req.offset, req.limit
+        )
+    })
+}
+
 /// Reads `YYYY-MM-DD`.
 pub fn parse_date(what: &str, input: &str) -> Result<jiff::civil::Date, SearchError> {
     input
@@ -590,6 +602,7 @@ impl Engine {
             patterns,
             notes,
         } = self.plan(req, &searcher)?;
+        let mut notes = notes;
 
         let facet_collector = if req.facets {
             let tables = self
@@ -620,6 +633,9 @@ impl Engine {
 
         let highlighter = req.snippets.then(|| Highlighter::new(patterns));
         let hits = self.hits(run, page, req.offset, highlighter)?;
+        if let Some(note) = past_the_end(req, total) {
+            notes.push(note);
+        }
         Ok(SearchResponse {
             query: req.query.clone(),
             total,
