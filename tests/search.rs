@@ -214,18 +214,23 @@ fn malformed_queries_exit_2_with_a_clear_message() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    // Dates the wrong way round can match nothing: said, not searched.
-    let out = run(
-        "search",
-        &["x", "--since", "2025-01-01", "--until", "2024-01-01"],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("bad date range 'since 2025-01-01 until 2024-01-01'")
-            && err.contains("swap them"),
-        "{err}"
-    );
+    // Dates the wrong way round can match nothing: said, not searched,
+    // whether given as flags or as years in the query.
+    for (args, says) in [
+        (
+            &["x", "--since", "2025-01-01", "--until", "2024-01-01"][..],
+            "bad date range '2025-01-01 to 2024-01-01'",
+        ),
+        (
+            &["year:2024..2020"][..],
+            "bad date range '2024-01-01 to 2020-12-31'",
+        ),
+    ] {
+        let out = run("search", args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says) && err.contains("swap them"), "{err}");
+    }
 }
 
 #[test]

@@ -16,7 +16,7 @@ pub(super) fn run(a: &ServeArgs) -> anyhow::Result<Status> {
         );
     }
     let limits = Limits {
-        timeout: Duration::from_secs(u64::try_from(a.timeout).unwrap_or(u64::MAX)),
+        timeout: Duration::from_secs(a.timeout as u64),
         ..Limits::default()
     };
     server::serve(a.addr, engine, limits)?;

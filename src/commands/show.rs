@@ -18,18 +18,11 @@ pub(super) fn run(a: &ShowArgs) -> anyhow::Result<Status> {
         return Ok(Status::Failure);
     }
     let (mut out, style) = stdout();
+    let all: Vec<DecisionJson> = found.iter().map(DecisionJson::new).collect();
     match a.format {
-        Format::Json if found.len() == 1 => {
-            render::json::write(&mut out, &DecisionJson::new(&found[0]))?
-        }
-        Format::Json => {
-            let all: Vec<DecisionJson> = found.iter().map(DecisionJson::new).collect();
-            render::json::write(&mut out, &all)?
-        }
-        Format::Csv => {
-            let all: Vec<DecisionJson> = found.iter().map(DecisionJson::new).collect();
-            render::csv::decisions(&mut out, &all)?
-        }
+        Format::Json if all.len() == 1 => render::json::write(&mut out, &all[0])?,
+        Format::Json => render::json::write(&mut out, &all)?,
+        Format::Csv => render::csv::decisions(&mut out, &all)?,
         Format::Text => {
             for (i, d) in found.iter().enumerate() {
                 if i > 0 {

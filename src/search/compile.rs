@@ -682,6 +682,16 @@ impl<'a> Compiler<'a> {
         since: Option<jiff::civil::Date>,
         until: Option<jiff::civil::Date>,
     ) -> Result<Q, SearchError> {
+        if let (Some(since), Some(until)) = (since, until)
+            && since > until
+        {
+            // An empty range is a slip (the ends swapped), never a search.
+            return Err(SearchError::BadValue {
+                what: "date range".into(),
+                input: format!("{since} to {until}"),
+                expected: "a start on or before its end; swap them".into(),
+            });
+        }
         // Every decision is stored at midnight UTC, so both ends are inclusive.
         let bound = |d: Option<jiff::civil::Date>| -> Bound<Term> {
             match d.and_then(crate::schema::unix_seconds) {
@@ -725,11 +735,6 @@ fn years(
     };
     match (first, last) {
         (None, None) => Err(bad()),
-        (Some(a), Some(b)) if a > b => Err(SearchError::BadValue {
-            what: "years".into(),
-            input: value.into(),
-            expected: "the first year no later than the last; swap them".into(),
-        }),
         _ => Ok((
             first.map(|y| jiff::civil::date(y, 1, 1)),
             last.map(|y| jiff::civil::date(y, 12, 31)),
@@ -864,8 +869,6 @@ mod tests {
             let e = years(bad).unwrap_err().to_string();
             assert!(e.contains("years such as 2020..2024"), "{bad}: {e}");
         }
-        let e = years("2024..2020").unwrap_err().to_string();
-        assert!(e.contains("swap them"), "{e}");
     }
 
     const DAY: i64 = 86_400;

@@ -537,16 +537,6 @@ impl Engine {
             .filter(|s| !s.is_empty())
             .map(|s| parse_date("until date", s))
             .transpose()?;
-        if let (Some(since), Some(until)) = (since, until)
-            && since > until
-        {
-            // An empty range is a slip (the dates swapped), never a search.
-            return Err(SearchError::BadValue {
-                what: "date range".into(),
-                input: format!("since {since} until {until}"),
-                expected: "the since date on or before the until date; swap them".into(),
-            });
-        }
         if since.is_some() || until.is_some() {
             clauses.push((Occur::Must, compiler.request_dates(since, until)?));
         }
@@ -600,9 +590,8 @@ impl Engine {
             cut,
             parallel,
             patterns,
-            notes,
+            mut notes,
         } = self.plan(req, &searcher)?;
-        let mut notes = notes;
 
         let facet_collector = if req.facets {
             let tables = self
