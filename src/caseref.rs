@@ -32,6 +32,33 @@ pub fn normalise(input: &str) -> Option<String> {
     chars.next().is_none().then_some(out)
 }
 
+/// Normalises a list of references typed one after another, as on a
+/// command line (`show 23 018 551 22 004 123` or `23018551, 22-004-123`):
+/// words are split at white space and commas, and each reference is the
+/// longest run of one to three words that [`normalise`] accepts, so the
+/// published spelling with spaces needs no quotes. Returns the references
+/// in order, or the first word that starts none.
+pub fn normalise_list(input: &str) -> Result<Vec<String>, String> {
+    let words: Vec<&str> = input
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < words.len() {
+        let longest = (1..=3.min(words.len() - at))
+            .rev()
+            .find_map(|n| normalise(&words[at..at + n].join(" ")).map(|r| (n, r)));
+        let (n, reference) = longest.ok_or_else(|| words[at].to_string())?;
+        out.push(reference);
+        at += n;
+    }
+    if out.is_empty() {
+        return Err(input.to_string());
+    }
+    Ok(out)
+}
+
 /// The published spelling of a normalised reference: `23018551` → `23 018 551`.
 pub fn display(normalised: &str) -> String {
     if normalised.len() < 8 || !normalised.is_char_boundary(8) {
@@ -71,6 +98,24 @@ mod tests {
         ] {
             assert_eq!(normalise(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn lists_take_the_spelling_with_spaces_unquoted() {
+        let list = |s: &str| normalise_list(s);
+        assert_eq!(list("23 018 551"), Ok(vec!["23018551".to_string()]));
+        assert_eq!(
+            list("23 018 551 22004123, 16-010-636C 17 002402"),
+            Ok(vec![
+                "23018551".to_string(),
+                "22004123".to_string(),
+                "16010636c".to_string(),
+                "17002402".to_string(),
+            ])
+        );
+        assert_eq!(list("23 018 551 x"), Err("x".to_string()));
+        assert_eq!(list("23 018"), Err("23".to_string()));
+        assert_eq!(list(" , "), Err(" , ".to_string()));
     }
 
     #[test]

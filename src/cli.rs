@@ -25,7 +25,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Search the decisions; builds the index from ./corpus on first use.
     Search(SearchArgs),
-    /// Show one decision by its case reference (23 018 551, 23018551 or 23-018-551).
+    /// Show decisions by case reference (23 018 551, 23018551 or 23-018-551).
     Show(ShowArgs),
     /// Count decisions by outcome, category, council, year or citation.
     Facets(FacetsArgs),
@@ -139,12 +139,14 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The case reference.
-    #[arg(value_name = "REF")]
-    pub case_ref: String,
+    /// The case reference, in any published spelling (quotes not needed
+    /// for `23 018 551`); several references show several decisions.
+    #[arg(value_name = "REF", required = true, num_args = 1..)]
+    pub case_refs: Vec<String>,
     #[command(flatten)]
     pub index: IndexDir,
-    /// Output format: text, json, or csv (a row per decision, a column per
+    /// Output format: text, json (an object for one reference naming one
+    /// decision, else a list), or csv (a row per decision, a column per
     /// field).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -197,7 +199,7 @@ pub struct BenchArgs {
     #[command(flatten)]
     pub index: IndexDir,
     /// Timed runs of each query (per answer form), at least 1.
-    #[arg(long, default_value_t = 20, value_parser = at_least_one)]
+    #[arg(long, default_value_t = 20, value_parser = at_least_one::<usize>)]
     pub repeat: usize,
     /// Untimed runs of each query first.
     #[arg(long, default_value_t = 3)]
@@ -220,15 +222,15 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
     /// Stop any request that takes longer than this many seconds (at
     /// least 1).
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = at_least_one)]
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = at_least_one::<usize>)]
     pub timeout: usize,
 }
 
 /// `ombudsearch generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Number of decisions to write.
-    #[arg(long, value_name = "N")]
+    /// Number of decisions to write (at least 1).
+    #[arg(long, value_name = "N", value_parser = at_least_one::<u64>)]
     pub count: u64,
     /// Seed: the same seed always gives the same files.
     #[arg(long, value_name = "S", default_value_t = 1)]
@@ -244,10 +246,11 @@ pub struct GenerateArgs {
     pub force: bool,
 }
 
-/// A count of one or more (`bench --repeat`, `serve --timeout`).
-fn at_least_one(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(n) if n >= 1 => Ok(n),
+/// A count of one or more (`bench --repeat`, `serve --timeout`,
+/// `generate --count`).
+fn at_least_one<N: std::str::FromStr + PartialOrd + From<u8>>(s: &str) -> Result<N, String> {
+    match s.parse::<N>() {
+        Ok(n) if n >= N::from(1) => Ok(n),
         _ => Err(format!("expected a whole number of at least 1, not '{s}'")),
     }
 }

@@ -259,4 +259,27 @@ fn cli_generates_a_corpus_the_indexer_accepts() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("plain_file"));
+
+    // A folder that cannot be created: named, with the system's reason
+    // given once (it was repeated, once by the message, once as its cause).
+    let out = common::bin()
+        .args(["generate", "--count", "1", "--out"])
+        .arg(file.join("below"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot create folder"), "{err}");
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+
+    // Nothing to generate is a mistake, not an empty corpus.
+    let out = common::bin()
+        .args(["generate", "--count", "0", "--out"])
+        .arg(dir.path().join("none"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("at least 1"), "{err}");
+    assert!(!dir.path().join("none").exists());
 }

@@ -201,6 +201,37 @@ fn show_prints_the_parsed_fields() {
     assert_eq!(out.status.code(), Some(1));
     let out = run("show", &["not-a-ref"]);
     assert_eq!(out.status.code(), Some(2));
+
+    // The published spelling typed unquoted is one reference (it was three
+    // arguments, refused); several references show several decisions, and
+    // one not in the index is named while the others are still shown.
+    let out = run("show", &["23", "018", "551"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(23 018 551)"));
+    let out = run(
+        "show",
+        &[
+            "23",
+            "018",
+            "551",
+            "99999999",
+            "23-018-551",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
+    assert_eq!(list[0], v);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no decision with reference 99 999 999"),
+        "{err}"
+    );
+    let out = run("show", &["23", "018"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad case reference '23'"));
 }
 
 /// An index kept inside the corpus folder is not read as decisions on the

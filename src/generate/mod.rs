@@ -225,22 +225,22 @@ pub enum GenerateError {
         .0.display()
     )]
     NotEmpty(PathBuf),
-    #[error("cannot create folder {}: {source}", path.display())]
+    #[error("cannot create folder {}", path.display())]
     CreateDir {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot read folder {}: {source}", path.display())]
+    #[error("cannot read folder {}", path.display())]
     ReadDir {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot remove old shard {}: {source}", path.display())]
+    #[error("cannot remove old shard {}", path.display())]
     Remove {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,

@@ -214,6 +214,15 @@ fn unknown_message(kind: &str, input: &str, suggestions: &[String]) -> String {
 }
 
 impl SearchError {
+    /// `input` is not a case reference in any published spelling.
+    pub fn bad_case_ref(input: &str) -> SearchError {
+        SearchError::BadValue {
+            what: "case reference".into(),
+            input: input.into(),
+            expected: "a reference like 23 018 551, 23018551 or 23-018-551".into(),
+        }
+    }
+
     /// True when the request itself is at fault (a bad query or value), as
     /// opposed to the index or the machine.
     pub fn is_user_error(&self) -> bool {
@@ -745,11 +754,8 @@ impl Engine {
     /// re-parsed from its stored text. Usually one; more when two files
     /// carry the same reference.
     pub fn decisions_by_ref(&self, case_ref: &str) -> Result<Vec<Decision>, SearchError> {
-        let norm = crate::caseref::normalise(case_ref).ok_or_else(|| SearchError::BadValue {
-            what: "case reference".into(),
-            input: case_ref.into(),
-            expected: "a reference like 23 018 551, 23018551 or 23-018-551".into(),
-        })?;
+        let norm = crate::caseref::normalise(case_ref)
+            .ok_or_else(|| SearchError::bad_case_ref(case_ref))?;
         let searcher = self.reader.searcher();
         let query = TermQuery::new(
             Term::from_field_text(self.fields.case_ref, &norm),
