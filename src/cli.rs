@@ -183,8 +183,8 @@ pub struct FacetsArgs {
     pub index: IndexDir,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Show at most this many values (default: all).
-    #[arg(long)]
+    /// Show at most this many values, most frequent first (default: all).
+    #[arg(long, value_parser = at_least_one::<usize>)]
     pub limit: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -14,22 +14,34 @@ pub(super) fn run(a: &FacetsArgs) -> anyhow::Result<Status> {
     req.snippets = false;
     req.facet_top = None;
     let resp = engine.search(&req)?;
-    let f = resp.facets;
     let mut counts = match a.field {
-        FacetField::Outcome => f.outcome,
-        FacetField::Category => f.category,
-        FacetField::Council => f.authority,
-        FacetField::Year => f.year,
-        FacetField::Citation => f.citation,
+        FacetField::Outcome => resp.facets.outcome,
+        FacetField::Category => resp.facets.category,
+        FacetField::Council => resp.facets.authority,
+        FacetField::Year => resp.facets.year,
+        FacetField::Citation => resp.facets.citation,
     };
+    let values = counts.len();
     if let Some(n) = a.limit {
         counts.truncate(n);
     }
     let (mut out, _) = stdout();
     match a.format {
-        Format::Text => render::text::facet_table(&mut out, &counts)?,
-        Format::Json => render::json::write(&mut out, &counts)?,
-        Format::Csv => render::csv::facet(&mut out, &counts)?,
+        Format::Text => {
+            render::text::facet_header(&mut out, resp.total, counts.len(), values, &resp.notes)?;
+            render::text::facet_table(&mut out, &counts)?;
+        }
+        // The data alone on standard output; a note (a council filter
+        // that matched several councils) goes where a person sees it.
+        Format::Json | Format::Csv => {
+            for note in &resp.notes {
+                eprintln!("note: {note}");
+            }
+            match a.format {
+                Format::Json => render::json::write(&mut out, &counts)?,
+                _ => render::csv::facet(&mut out, &counts)?,
+            }
+        }
     }
     out.flush()?;
     super::leave_to_exit(engine);

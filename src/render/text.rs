@@ -102,6 +102,32 @@ pub fn facets(out: &mut dyn Write, f: &Facets, style: Style) -> std::io::Result<
     facet_line(out, "Cited", &f.citation, style)
 }
 
+/// The line above a facet table: how many decisions were counted, how many
+/// of the facet's values are listed when not all, and the search's notes.
+pub fn facet_header(
+    out: &mut dyn Write,
+    total: usize,
+    shown: usize,
+    values: usize,
+    notes: &[String],
+) -> std::io::Result<()> {
+    let noun = if total == 1 {
+        "decision matches"
+    } else {
+        "decisions match"
+    };
+    let listed = if shown < values {
+        format!(", the top {shown} of {values} values")
+    } else {
+        String::new()
+    };
+    writeln!(out, "{total} {noun}{listed}")?;
+    for note in notes {
+        writeln!(out, "note: {note}")?;
+    }
+    Ok(())
+}
+
 /// One facet as a table of counts.
 pub fn facet_table(out: &mut dyn Write, counts: &[FacetCount]) -> std::io::Result<()> {
     for c in counts {
