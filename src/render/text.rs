@@ -191,7 +191,7 @@ pub fn decision(out: &mut dyn Write, d: &Decision, style: Style) -> std::io::Res
 pub fn index_summary(out: &mut dyn Write, s: &IndexSummary) -> std::io::Result<()> {
     writeln!(
         out,
-        "indexed {} of {} files in {:.2} s ({:.1} MB/s): {} added, {} updated, {} removed, {} unchanged{}, {} rejected, {} duplicate case references; {} decisions in the index{}",
+        "indexed {} of {} files in {:.2} s ({:.1} MB/s): {} added, {} updated, {} removed, {} unchanged{}, {} rejected, {} duplicate case reference{}; {} decisions in the index{}",
         s.indexed,
         s.files_seen,
         s.seconds,
@@ -207,6 +207,7 @@ pub fn index_summary(out: &mut dyn Write, s: &IndexSummary) -> std::io::Result<(
         },
         s.rejected.len(),
         s.duplicate_refs.len(),
+        if s.duplicate_refs.len() == 1 { "" } else { "s" },
         s.docs_in_index,
         if s.hidden > 0 {
             format!("; {} hidden entries skipped", s.hidden)
@@ -301,11 +302,18 @@ pub fn check_report(
     for p in &r.stale {
         writeln!(out, "  stale {}: changed since it was indexed", p.display())?;
     }
+    // The index records paths relative to the corpus; shown below it, as
+    // the other lines' paths are.
+    let in_corpus = |key: &str| corpus.join(key).display().to_string();
     for k in &r.gone {
-        writeln!(out, "  gone {k}: indexed, but no such file in the corpus")?;
+        writeln!(
+            out,
+            "  gone {}: indexed, but no such file in the corpus",
+            in_corpus(k)
+        )?;
     }
     for (k, n) in &r.twice {
-        writeln!(out, "  twice {k}: indexed {n} times")?;
+        writeln!(out, "  twice {}: indexed {n} times", in_corpus(k))?;
     }
     for (p, why) in &r.rejected {
         writeln!(out, "  not a decision {}: {why}", p.display())?;
@@ -316,7 +324,10 @@ pub fn check_report(
             "  duplicate case reference {} in {} files: {}",
             crate::caseref::display(cr),
             keys.len(),
-            keys.join(", ")
+            keys.iter()
+                .map(|k| in_corpus(k))
+                .collect::<Vec<_>>()
+                .join(", ")
         )?;
     }
     if r.drift() {
