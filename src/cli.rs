@@ -56,8 +56,8 @@ pub struct IndexArgs {
     /// 4,000 per indexing thread if outside).
     #[arg(long, value_name = "MB", default_value_t = 256)]
     pub memory_mb: usize,
-    /// Skip files larger than this many MiB.
-    #[arg(long, value_name = "MB", default_value_t = 16)]
+    /// Skip files larger than this many MiB (at least 1).
+    #[arg(long, value_name = "MB", default_value_t = 16, value_parser = at_least_one::<u64>)]
     pub max_file_mb: u64,
     /// Exit with status 1 when any file is rejected.
     #[arg(long)]
@@ -66,10 +66,10 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
     /// Commit progress after this many documents (a killed run keeps it).
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = at_least_one::<usize>)]
     pub commit_every: usize,
     /// Commit progress after this many seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = at_least_one::<u64>)]
     pub commit_secs: u64,
 }
 
@@ -81,7 +81,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub index: IndexDir,
     /// Files larger than this many MiB are not decisions (as for `index`).
-    #[arg(long, value_name = "MB", default_value_t = 16)]
+    #[arg(long, value_name = "MB", default_value_t = 16, value_parser = at_least_one::<u64>)]
     pub max_file_mb: u64,
 }
 
@@ -247,7 +247,8 @@ pub struct GenerateArgs {
 }
 
 /// A count of one or more (`bench --repeat`, `serve --timeout`,
-/// `generate --count`).
+/// `generate --count`, `index --commit-every`, a file-size limit): zero
+/// would mean nothing at all, or a commit after every document.
 fn at_least_one<N: std::str::FromStr + PartialOrd + From<u8>>(s: &str) -> Result<N, String> {
     match s.parse::<N>() {
         Ok(n) if n >= N::from(1) => Ok(n),

@@ -38,6 +38,12 @@ pub enum IndexError {
     Damaged { path: PathBuf, reason: String },
     #[error("another ombudsearch process is writing the index in {0}; wait for it to finish")]
     Locked(PathBuf),
+    #[error("cannot use {0} as the index folder: it is a file; give --index a folder")]
+    NotAFolder(PathBuf),
+    #[error(
+        "cannot use {path} as the index folder: it holds no index, and other things ({example}); give --index an empty or new folder, such as `index`"
+    )]
+    NotEmpty { path: PathBuf, example: String },
     #[error("cannot use index folder {path}")]
     Io {
         path: PathBuf,
@@ -155,6 +161,7 @@ pub fn open_for_rebuild(dir: &Path) -> Result<Writable, IndexError> {
         path: dir.to_path_buf(),
         source,
     };
+    refuse_foreign_folder(dir)?;
     std::fs::create_dir_all(dir).map_err(io)?;
     let fields = Fields::new();
     let mut replaced = None;
@@ -212,25 +219,68 @@ fn remove_index_files(dir: &Path) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let tantivy_file = name == "meta.json"
-            || name == ".managed.json"
-            || name.ends_with(".lock")
-            || [
-                ".idx",
-                ".pos",
-                ".term",
-                ".store",
-                ".fast",
-                ".fieldnorm",
-                ".del",
-            ]
-            .iter()
-            .any(|ext| name.ends_with(ext));
-        if tantivy_file && path.is_file() {
+        if is_tantivy_file(name) && path.is_file() {
             std::fs::remove_file(&path)?;
         }
     }
     Ok(())
+}
+
+/// True for the names of the files tantivy keeps in an index folder.
+fn is_tantivy_file(name: &str) -> bool {
+    name == "meta.json"
+        || name == ".managed.json"
+        || name.ends_with(".lock")
+        || [
+            ".idx",
+            ".pos",
+            ".term",
+            ".store",
+            ".fast",
+            ".fieldnorm",
+            ".del",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// Refuses to write an index into a file, or into a folder that holds no
+/// index but other things (`--index corpus` would mix the index's files
+/// with the decisions, and the corpus would then be refused as an index
+/// folder; `--index ~/Documents` would scatter them among the user's
+/// files). A folder that is missing, empty, or holds only hidden entries
+/// (`.gitignore`), README files or an index's files is fine.
+fn refuse_foreign_folder(dir: &Path) -> Result<(), IndexError> {
+    let Ok(meta) = std::fs::metadata(dir) else {
+        return Ok(()); // missing: created next
+    };
+    if !meta.is_dir() {
+        return Err(IndexError::NotAFolder(dir.to_path_buf()));
+    }
+    if exists(dir) {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|source| IndexError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut foreign: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            !(name.starts_with('.')
+                || name.to_ascii_lowercase().starts_with("readme")
+                || is_tantivy_file(name))
+        })
+        .collect();
+    foreign.sort();
+    match foreign.first() {
+        None => Ok(()),
+        Some(example) => Err(IndexError::NotEmpty {
+            path: dir.to_path_buf(),
+            example: example.clone(),
+        }),
+    }
 }
 
 #[cfg(test)]

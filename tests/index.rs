@@ -282,6 +282,69 @@ fn an_index_inside_the_corpus_is_passed_over() {
     );
 }
 
+/// The index is never written into a folder of other files: `--index
+/// corpus` put the index's files among the decisions (and the next run
+/// refused the corpus as an index folder), `--index ~/Documents` would
+/// scatter them among the user's. A file is refused too. A new folder, an
+/// empty one, or one holding only hidden entries and a README (as the
+/// repository's `index/` does) is used.
+#[test]
+fn the_index_is_never_written_among_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    common::copy_dir(&common::repo().join("corpus"), &corpus);
+    let listing = |p: &Path| {
+        let mut names: Vec<_> = std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing(&corpus);
+    let index_into = |index: &Path| {
+        bin()
+            .args(["index", "--corpus"])
+            .arg(&corpus)
+            .arg("--index")
+            .arg(index)
+            .output()
+            .unwrap()
+    };
+
+    let out = index_into(&corpus);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("holds no index, and other things (000_978548f2022fce23.txt)")
+            && err.contains("give --index an empty or new folder"),
+        "{err}"
+    );
+    assert_eq!(listing(&corpus), before, "nothing written into the corpus");
+
+    let documents = dir.path().join("documents");
+    std::fs::create_dir(&documents).unwrap();
+    std::fs::write(documents.join("thesis.odt"), "mine").unwrap();
+    assert_eq!(index_into(&documents).status.code(), Some(1));
+    assert_eq!(listing(&documents).len(), 1);
+
+    let file = dir.path().join("a_file");
+    std::fs::write(&file, "x").unwrap();
+    let out = index_into(&file);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("it is a file"));
+
+    let kept = dir.path().join("kept");
+    std::fs::create_dir(&kept).unwrap();
+    std::fs::write(kept.join(".gitignore"), "*\n").unwrap();
+    std::fs::write(kept.join("README.md"), "the index goes here").unwrap();
+    for _ in 0..2 {
+        let out = index_into(&kept);
+        assert!(out.status.success(), "{out:?}");
+    }
+    assert!(kept.join("meta.json").is_file() && kept.join("README.md").is_file());
+}
+
 /// An index folder whose `meta.json` is `meta(corpus)`, beside `corpus`, a
 /// copy of the bundled corpus.
 fn index_with_meta(meta: impl FnOnce(&Path) -> Vec<u8>) -> (tempfile::TempDir, PathBuf, PathBuf) {

@@ -131,6 +131,14 @@ fn bad_parameters_are_json_400s() {
             "/api/facets/year?outcom=upheld",
             "bad parameter outcom: unknown parameter `outcom`, expected one of `q`",
         ),
+        (
+            "/api/search?q=noise&q=odour",
+            "bad parameter q: given more than once; give it once",
+        ),
+        (
+            "/api/facets/year?limit=0",
+            "bad parameter limit: expected a whole number of at least 1",
+        ),
         ("/api/search?since=yesterday", "bad since date 'yesterday'"),
         (
             "/api/search?until=2024-13-01",

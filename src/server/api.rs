@@ -53,6 +53,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                         "expected a whole number, and a smaller one",
                     )
                     .replace("unknown field", "unknown parameter");
+                // serde names a repeated parameter only in its message.
+                let detail = match detail
+                    .strip_prefix("duplicate field `")
+                    .and_then(|rest| rest.strip_suffix('`'))
+                {
+                    Some(name) => format!("{name}: given more than once; give it once"),
+                    None => detail,
+                };
                 AppError::BadRequest(format!("bad parameter {detail}"))
             })
     }
@@ -130,7 +138,7 @@ pub struct FacetParams {
     pub since: Option<String>,
     pub until: Option<String>,
     pub cites: Option<String>,
-    /// Values to list, most frequent first (default: all).
+    /// Values to list, most frequent first (default: all; at least 1).
     pub limit: Option<usize>,
 }
 
@@ -166,6 +174,12 @@ pub async fn facets(
         )));
     }
     let limit = params.limit;
+    if limit == Some(0) {
+        return Err(AppError::BadRequest(
+            "bad parameter limit: expected a whole number of at least 1 (leave it out for all values)"
+                .into(),
+        ));
+    }
     let req = params.request();
     let resp = run_blocking(&state, move |engine| Ok(engine.search(&req)?)).await?;
     let mut counts = resp.facets.take(&field).unwrap_or_default();
