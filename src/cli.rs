@@ -97,10 +97,12 @@ pub struct FilterArgs {
     /// Only this outcome: `Upheld`, `Not upheld`, `Closed after initial enquiries` (or a prefix: `closed`).
     #[arg(long, value_name = "OUTCOME")]
     pub outcome: Option<String>,
-    /// Only decisions dated on or after this day (YYYY-MM-DD).
+    /// Only decisions dated on or after this day: 2024-10-31 or 31/10/2024;
+    /// a month (2024-10) or a year (2024) starts on its first day.
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Only decisions dated on or before this day (YYYY-MM-DD).
+    /// Only decisions dated on or before this day; a month or a year ends
+    /// on its last day (--since 2024 --until 2024 is the whole year).
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Only decisions citing this provision: a key (`Local Government Act 1974 s.26(6)`) or a prefix (`s.26(6)`, `Care Act 2014`).

@@ -276,6 +276,26 @@ fn each_filter_narrows_to_exactly_the_right_decisions() {
     );
     // The same years in the query: a range of years, and open ranges.
     assert_eq!(total(&search(&["year:2020..2023"])), in_range);
+    // Years, and days written the British way, in the date flags.
+    for (since, until) in [
+        ("2020", "2023"),
+        ("01/01/2020", "31/12/2023"),
+        ("2020-01", "2023-12"),
+    ] {
+        assert_eq!(
+            total(&search(&["", "--since", since, "--until", until])),
+            in_range,
+            "{since} to {until}"
+        );
+    }
+    let feb_2024 = count(&|d| {
+        d.decision_date
+            .is_some_and(|x| x.year() == 2024 && x.month() == 2)
+    });
+    assert_eq!(
+        total(&search(&["", "--since", "2024-02", "--until", "2024-02"])),
+        feb_2024
+    );
     let from_2020 = count(&|d| d.decision_date.is_some_and(|x| x >= since));
     assert_eq!(total(&search(&["year:2020.."])), from_2020);
     let to_2019 = count(&|d| d.decision_date.is_some_and(|x| x < since));

@@ -91,9 +91,10 @@ pub struct SearchRequest {
     pub category: Option<String>,
     /// `Upheld`, `Not upheld`, `Closed…` (case-insensitive, prefix).
     pub outcome: Option<String>,
-    /// Decided on or after, `YYYY-MM-DD`.
+    /// Decided on or after: a day (`2024-10-31`, `31/10/2024`), or the
+    /// first day of a month (`2024-10`) or year (`2024`).
     pub since: Option<String>,
-    /// Decided on or before, `YYYY-MM-DD`.
+    /// Decided on or before: a day, or the last day of a month or year.
     pub until: Option<String>,
     /// A citation key or a prefix of one (`s.26(6)`, `Care Act 2014`).
     pub cites: Option<String>,
@@ -402,16 +403,68 @@ fn past_the_end(req: &SearchRequest, total: usize) -> Option<String> {
     })
 }
 
-/// Reads `YYYY-MM-DD`.
-pub fn parse_date(what: &str, input: &str) -> Result<jiff::civil::Date, SearchError> {
-    input
-        .trim()
-        .parse::<jiff::civil::Date>()
-        .map_err(|_| SearchError::BadValue {
-            what: what.to_string(),
-            input: input.to_string(),
-            expected: "a date as YYYY-MM-DD, such as 2024-10-31".into(),
-        })
+/// Which end of a date range a typed date is: a month or a year stands for
+/// its first day at the start and its last day at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateEnd {
+    Start,
+    End,
+}
+
+/// Reads a date as a user types one: a day (`2024-10-31`, or the British
+/// `31/10/2024`), a month (`2024-10`) or a year (`2024`), the month or year
+/// standing for its first day when `end` is [`DateEnd::Start`] and its last
+/// when [`DateEnd::End`] (so `--since 2024 --until 2024` is the whole year).
+/// A day the calendar lacks (`2024-02-30`) is refused saying so.
+pub fn parse_date(what: &str, input: &str, end: DateEnd) -> Result<jiff::civil::Date, SearchError> {
+    let text = input.trim();
+    let bad = |expected: String| SearchError::BadValue {
+        what: what.to_string(),
+        input: input.to_string(),
+        expected,
+    };
+    let number = |s: &str, digits: std::ops::RangeInclusive<usize>| -> Option<i16> {
+        (digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (year, month, day) = match text.split(['-', '/']).collect::<Vec<_>>()[..] {
+        [y, m, d] if text.contains('-') && !text.contains('/') => (
+            number(y, 4..=4),
+            number(m, 1..=2),
+            number(d, 1..=2).map(Some),
+        ),
+        [d, m, y] if text.contains('/') && !text.contains('-') => (
+            number(y, 4..=4),
+            number(m, 1..=2),
+            number(d, 1..=2).map(Some),
+        ),
+        [y, m] if text.contains('-') => (number(y, 4..=4), number(m, 1..=2), Some(None)),
+        [y] => (
+            number(y, 4..=4),
+            Some(if end == DateEnd::Start { 1 } else { 12 }),
+            Some(None),
+        ),
+        _ => (None, None, None),
+    };
+    let (Some(year), Some(month), Some(day)) = (year, month, day) else {
+        return Err(bad(
+            "a day such as 2024-10-31 or 31/10/2024, a month such as 2024-10, or a year such as 2024"
+                .into(),
+        ));
+    };
+    let first = jiff::civil::Date::new(year, month as i8, 1)
+        .map_err(|_| bad("a month from 1 to 12".into()))?;
+    let last = first.days_in_month();
+    match day {
+        Some(d) if !(1..=last as i16).contains(&d) => Err(bad(format!(
+            "a day of the calendar: {} has {last} days",
+            first.strftime("%B %Y")
+        ))),
+        Some(d) => Ok(first.with().day(d as i8).build().unwrap_or(first)),
+        None if end == DateEnd::Start => Ok(first),
+        None => Ok(first.last_of_month()),
+    }
 }
 
 impl Engine {
@@ -538,13 +591,13 @@ impl Engine {
             .since
             .as_deref()
             .filter(|s| !s.is_empty())
-            .map(|s| parse_date("since date", s))
+            .map(|s| parse_date("since date", s, DateEnd::Start))
             .transpose()?;
         let until = req
             .until
             .as_deref()
             .filter(|s| !s.is_empty())
-            .map(|s| parse_date("until date", s))
+            .map(|s| parse_date("until date", s, DateEnd::End))
             .transpose()?;
         if since.is_some() || until.is_some() {
             clauses.push((Occur::Must, compiler.request_dates(since, until)?));
@@ -808,6 +861,51 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
 
+    #[test]
+    fn dates_are_read_as_typed() {
+        let day = |s: &str, end| parse_date("date", s, end).map(|d| d.to_string());
+        let (start, end) = (DateEnd::Start, DateEnd::End);
+        for (typed, first, last) in [
+            ("2024-10-31", "2024-10-31", "2024-10-31"),
+            (" 31/10/2024 ", "2024-10-31", "2024-10-31"),
+            ("1/2/2024", "2024-02-01", "2024-02-01"),
+            ("2024-02", "2024-02-01", "2024-02-29"),
+            ("2023-2", "2023-02-01", "2023-02-28"),
+            ("2024", "2024-01-01", "2024-12-31"),
+        ] {
+            assert_eq!(day(typed, start).ok().as_deref(), Some(first), "{typed}");
+            assert_eq!(day(typed, end).ok().as_deref(), Some(last), "{typed}");
+        }
+        let why = |s: &str| match parse_date("date", s, DateEnd::Start) {
+            Err(SearchError::BadValue { expected, .. }) => expected,
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(
+            why("2023-02-29"),
+            "a day of the calendar: February 2023 has 28 days"
+        );
+        assert_eq!(
+            why("31/04/2024"),
+            "a day of the calendar: April 2024 has 30 days"
+        );
+        assert_eq!(why("2024-13"), "a month from 1 to 12");
+        for typed in [
+            "",
+            "24",
+            "2024-10-31T00",
+            "31/10/24",
+            "2024/10/31",
+            "10-2024",
+            "2024-10-",
+            "2024--10",
+            "yesterday",
+            "2024-1o-01",
+            "+2024",
+        ] {
+            assert!(why(typed).starts_with("a day such as"), "{typed}");
+        }
+    }
+
     /// The totals of `queries` with facets (every match visited), without
     /// (a word counted off its term's document frequency) and for a count
     /// alone: all must agree.
@@ -895,7 +993,7 @@ mod tests {
 
         // The generated decisions are dated 2013 to 2025: a third of the
         // span expects about a third of them, and none beyond it.
-        let date = |s: &str| parse_date("date", s);
+        let date = |s: &str| parse_date("date", s, DateEnd::Start);
         let mut by_date = compiler();
         by_date.request_dates(Some(date("2017-01-01")?), Some(date("2020-12-31")?))?;
         let third = by_date.expected(&tree) as f64 / all as f64;
