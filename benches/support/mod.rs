@@ -688,12 +688,12 @@ impl Fts5 {
                 ));
             }
         }
-        for (value, op, what) in [
-            (&req.since, ">=", "--since date"),
-            (&req.until, "<=", "--until date"),
+        for (value, op, what, end) in [
+            (&req.since, ">=", "--since date", search::DateEnd::Start),
+            (&req.until, "<=", "--until date", search::DateEnd::End),
         ] {
             if let Some(s) = value.as_deref().filter(|s| !s.is_empty()) {
-                let d = search::parse_date(what, s).map_err(|e| e.to_string())?;
+                let d = search::parse_date(what, s, end).map_err(|e| e.to_string())?;
                 wheres.push(format!("m.date {op} ?"));
                 params.push(Value::Text(d.to_string()));
                 needs_meta = true;

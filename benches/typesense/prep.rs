@@ -59,7 +59,7 @@ use ombudsearch::decision::Decision;
 use ombudsearch::search::compile::{FINAL_BOOST, SUMMARY_BOOST};
 use ombudsearch::search::filter::{self, CategoryMatch};
 use ombudsearch::search::syntax::{self, Node};
-use ombudsearch::search::{SearchRequest, Sort, parse_date};
+use ombudsearch::search::{DateEnd, SearchRequest, Sort, parse_date};
 use ombudsearch::{corpus, parse, schema};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -379,12 +379,12 @@ fn typesense_path(
             &filter::resolve_citation(&v, &known(&vocab.citations)),
         ));
     }
-    for (value, op, what) in [
-        (&req.since, ">=", "--since date"),
-        (&req.until, "<=", "--until date"),
+    for (value, op, what, end) in [
+        (&req.since, ">=", "--since date", DateEnd::Start),
+        (&req.until, "<=", "--until date", DateEnd::End),
     ] {
         if let Some(s) = present(value) {
-            let d = parse_date(what, &s).map_err(|e| e.to_string())?;
+            let d = parse_date(what, &s, end).map_err(|e| e.to_string())?;
             let secs = schema::unix_seconds(d).ok_or_else(|| format!("bad date {s}"))?;
             filters.push(format!("date:{op}{secs}"));
         }
