@@ -158,6 +158,20 @@ fn parse_line(text: &str) -> Result<SearchRequest, String> {
     Ok(req)
 }
 
+/// The text of a query file's bytes: UTF-8, a leading byte-order mark (as
+/// Windows editors write) dropped; anything else is refused naming the
+/// first line that is not UTF-8.
+pub fn query_file_text(bytes: &[u8]) -> Result<&str, QueryFileError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| QueryFileError::Line {
+        line: 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count(),
+        message: "not UTF-8 text; save the file as UTF-8".into(),
+    })
+}
+
 /// Reads a query file: one query per line, at least one.
 pub fn parse_query_file(text: &str) -> Result<Vec<BenchQuery>, QueryFileError> {
     let mut out = Vec::new();
@@ -377,6 +391,20 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_files_are_utf8_with_or_without_a_byte_order_mark() {
+        let qs = query_file_text(b"\xEF\xBB\xBF[rare] council\n")
+            .and_then(parse_query_file)
+            .unwrap();
+        assert_eq!(
+            (qs[0].class.as_str(), qs[0].request.query.as_str()),
+            ("rare", "council")
+        );
+        let err = query_file_text(b"council\n# caf\xE9\nnoise\n").unwrap_err();
+        assert!(matches!(err, QueryFileError::Line { line: 2, .. }), "{err}");
+        assert!(err.is_user_error());
+    }
 
     #[test]
     fn query_lines_with_classes_and_flags() {

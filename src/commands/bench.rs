@@ -9,10 +9,11 @@ use anyhow::Context;
 use std::io::Write;
 
 pub(super) fn run(a: &BenchArgs) -> anyhow::Result<Status> {
-    let text = std::fs::read_to_string(&a.queries)
+    let bytes = std::fs::read(&a.queries)
         .with_context(|| format!("cannot read query file {}", a.queries.display()))?;
-    let queries =
-        bench::parse_query_file(&text).with_context(|| a.queries.display().to_string())?;
+    let queries = bench::query_file_text(&bytes)
+        .and_then(bench::parse_query_file)
+        .with_context(|| a.queries.display().to_string())?;
     let engine = Engine::open(&a.index.index)?;
     bench::check(&engine, &queries).with_context(|| a.queries.display().to_string())?;
     let report = bench::run(&engine, &queries, a.repeat, a.warmup)?;
