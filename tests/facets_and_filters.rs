@@ -331,6 +331,32 @@ fn each_filter_narrows_to_exactly_the_right_decisions() {
     assert_eq!(total(&v), 0);
     assert!(v["notes"][0].as_str().unwrap().contains("no decision"));
 
+    // A provision typed as a word of the query (decisions write `section
+    // 26(6)(a)`, so its words alone matched nothing) also finds the
+    // decisions citing it, highlighting the words they cite it with.
+    let citing = count(&|d| {
+        d.citations.iter().any(|c| {
+            c.act.is_some() && (c.key.ends_with(" s.26(6)") || c.key.contains(" s.26(6)("))
+        })
+    });
+    assert!(citing > 0);
+    for typed in ["s.26(6)", "s26(6)", "S.26(6)"] {
+        let v = search(&[typed]);
+        assert_eq!(total(&v), citing, "{typed}");
+        assert_eq!(
+            v["notes"][0].as_str(),
+            Some(
+                format!("{typed} also finds the decisions citing it, as cites:{typed} does")
+                    .as_str()
+            )
+        );
+        let hit = &v["hits"][0]["snippets"][0];
+        let text = hit["text"].as_str().unwrap();
+        let [a, b] = [0, 1].map(|i| hit["highlights"][0][i].as_u64().unwrap() as usize);
+        assert!(text[a..b].starts_with("section 26(6)"), "{text}");
+    }
+    assert_eq!(total(&search(&["NOT s.26(6)"])), all.len() as u64 - citing);
+
     // Filters combine with a query and with each other.
     let both = count(&|d| {
         d.authority.as_deref() == Some("Cambridgeshire County Council")

@@ -291,6 +291,9 @@ impl<'a> Compiler<'a> {
         match node {
             Node::Word { field, text } => {
                 let sections = self.sections(field.as_deref())?;
+                if field.is_none() && filter::names_provision(text) {
+                    return None; // also matches by citation
+                }
                 let WordTerms::Stem(stem) = self.word_terms(text) else {
                     return None;
                 };
@@ -402,18 +405,66 @@ impl<'a> Compiler<'a> {
         let Some(sections) = self.sections(field) else {
             return self.metadata(field.unwrap_or_default(), text).map(Some);
         };
+        if field.is_none() && filter::names_provision(text) {
+            return self.provision(&sections, text, positive);
+        }
+        self.text_word(&sections, text, positive)
+    }
+
+    /// An unquoted word in the text of `sections`: its stem, or the phrase
+    /// of its pieces.
+    fn text_word(
+        &mut self,
+        sections: &[(TextField, f32)],
+        text: &str,
+        positive: bool,
+    ) -> Result<Option<Q>, SearchError> {
         let stem = match self.word_terms(text) {
             WordTerms::Stem(stem) => stem,
-            WordTerms::Split(tokens) => return self.phrase_tokens(&sections, tokens, 0, positive),
+            WordTerms::Split(tokens) => return self.phrase_tokens(sections, tokens, 0, positive),
         };
-        let qs = Self::stem_queries(&sections, &stem);
+        let qs = Self::stem_queries(sections, &stem);
         if positive {
             self.patterns.push(Pattern::Stem {
                 stem,
-                within: Self::within(&sections),
+                within: Self::within(sections),
             });
         }
         Ok(Some(Self::across_sections(qs)))
+    }
+
+    /// An unquoted word naming a provision (`s.26(6)`): its words in the
+    /// text, or a decision citing it, as `cites:s.26(6)` finds (decisions
+    /// write `section 26(6)(a)`, so the words alone rarely match). Citing
+    /// counts as a match of constant score 1.
+    fn provision(
+        &mut self,
+        sections: &[(TextField, f32)],
+        text: &str,
+        positive: bool,
+    ) -> Result<Option<Q>, SearchError> {
+        let words = self.text_word(sections, text, positive)?;
+        let keys = filter::resolve_citation(text, &*self.vocabulary(self.fields.citation)?);
+        if keys.is_empty() {
+            return Ok(words);
+        }
+        if positive {
+            let spelled = Self::tokens(&mut self.exact, &filter::provision_in_words(text));
+            self.patterns.push(Pattern::Phrase {
+                words: spelled,
+                slop: 0,
+                within: None,
+            });
+            self.notes.push(format!(
+                "{text} also finds the decisions citing it, as cites:{text} does"
+            ));
+        }
+        let citing = keys
+            .iter()
+            .map(|k| term_query(self.fields.citation, k, IndexRecordOption::Basic))
+            .collect();
+        let citing: Q = Box::new(ConstScoreQuery::new(any_of(citing), 1.0));
+        Ok(Some(any_of(words.into_iter().chain([citing]).collect())))
     }
 
     fn phrase(

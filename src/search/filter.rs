@@ -281,6 +281,21 @@ fn continues(key: &str, prefix: &str) -> bool {
         && matches!(key.as_bytes().get(prefix.len()), None | Some(b' ' | b'('))
 }
 
+/// True when an unquoted query word names a provision as decisions
+/// abbreviate one: `s.26(6)`, `S.42`, `s26(1)` (an `s`, an optional dot,
+/// then a digit).
+pub fn names_provision(word: &str) -> bool {
+    word.strip_prefix(['s', 'S'])
+        .map(|rest| rest.strip_prefix('.').unwrap_or(rest))
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// The words a decision's text uses for the provision `word` names
+/// (`s.26(6)` → `section 26(6)`), for highlighting.
+pub fn provision_in_words(word: &str) -> String {
+    format!("section {}", &canonical_provision(word)[2..])
+}
+
 /// Citation keys meant by `input`: a whole key, a key prefix
 /// (`Local Government Act 1974`, `Care Act 2014`), or a provision alone
 /// (`s.26(6)` matches it in every Act, and its subsections). May be empty.

@@ -302,6 +302,9 @@ impl Highlighter {
                 _ => merged.push(s),
             }
         }
+        for s in &mut merged {
+            s.end = close_brackets(text, s.start, s.end);
+        }
         merged
     }
 
@@ -721,6 +724,23 @@ fn snap_end(text: &str, want: usize) -> usize {
         .map_or(text.len(), |p| i + p)
 }
 
+/// Where a highlight of `text[start..end]` should end: past the closing
+/// brackets right after it that close brackets it opens, so the phrase
+/// `section 26(6)` is marked `section 26(6)` rather than `section 26(6`
+/// (words end before punctuation).
+fn close_brackets(text: &str, start: usize, end: usize) -> usize {
+    let inside = &text.as_bytes()[start..end];
+    let open = inside.iter().filter(|&&b| b == b'(').count();
+    let closed = inside.iter().filter(|&&b| b == b')').count();
+    let unclosed = open.saturating_sub(closed);
+    let after = text.as_bytes()[end..]
+        .iter()
+        .take(unclosed)
+        .take_while(|&&b| b == b')')
+        .count();
+    end + after
+}
+
 /// Copies `text[start..end]`, collapsing white space and dropping the `- `
 /// list markers at line starts, and moves the highlight ranges along.
 ///
@@ -856,6 +876,18 @@ mod tests {
         assert_eq!(marked(&s[0]), ["ICO is better placed"]);
         assert!(!s[0].text.contains("\n"));
         assert!(!s[0].text.contains("- We"), "{}", s[0].text);
+    }
+
+    #[test]
+    fn a_highlight_closes_the_brackets_it_opens() {
+        let text = "(Local Government Act 1974, section 26(6)(a), as amended) and s.34(3)(b))";
+        let mut h = Highlighter::new(vec![phrase("section 26 6"), phrase("34 3 b")]);
+        assert_eq!(
+            marked(&h.snippets(text, &[], 3)[0]),
+            ["section 26(6)", "34(3)(b)"]
+        );
+        let mut h = Highlighter::new(vec![phrase("as amended")]);
+        assert_eq!(marked(&h.snippets(text, &[], 3)[0]), ["as amended"]);
     }
 
     #[test]
