@@ -178,6 +178,16 @@ fn text_and_csv_output() {
         Some("rank,score,case_ref,authority,category,outcome,decision_date,path,snippet")
     );
     assert!(csv.contains("23 018 551"));
+
+    // CSV holds only data; the search's notes go to standard error.
+    let out = run("search", &["council", "--offset", "500", "--format", "csv"]);
+    assert!(out.status.success());
+    assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("note: offset 500 is past the last of the "),
+        "{err}"
+    );
 }
 
 #[test]

@@ -34,9 +34,7 @@ pub(super) fn run(a: &FacetsArgs) -> anyhow::Result<Status> {
         // The data alone on standard output; a note (a council filter
         // that matched several councils) goes where a person sees it.
         Format::Json | Format::Csv => {
-            for note in &resp.notes {
-                eprintln!("note: {note}");
-            }
+            super::notes_to_stderr(&resp.notes);
             match a.format {
                 Format::Json => render::json::write(&mut out, &counts)?,
                 _ => render::csv::facet(&mut out, &counts)?,

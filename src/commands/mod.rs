@@ -78,6 +78,15 @@ fn leave_to_exit(engine: crate::search::Engine) {
     std::mem::forget(engine);
 }
 
+/// A search's notes (a council filter that matched several councils, a
+/// page past the last match) where a person sees them, for the formats
+/// whose standard output holds only data.
+fn notes_to_stderr(notes: &[String]) {
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+}
+
 /// Standard output, buffered, with bold text when it is a terminal.
 fn stdout() -> (impl Write, Style) {
     let out = std::io::stdout();

@@ -70,7 +70,10 @@ pub(super) fn run(a: &SearchArgs) -> anyhow::Result<Status> {
     match a.format {
         Format::Text => render::text::search(&mut out, &resp, style)?,
         Format::Json => render::json::write(&mut out, &resp)?,
-        Format::Csv => render::csv::search(&mut out, &resp)?,
+        Format::Csv => {
+            super::notes_to_stderr(&resp.notes);
+            render::csv::search(&mut out, &resp)?
+        }
     }
     std::io::Write::flush(&mut out)?;
     super::leave_to_exit(engine);
