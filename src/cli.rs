@@ -219,8 +219,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DIR", default_value = "corpus")]
     pub corpus: PathBuf,
     /// Address to listen on. The default is reachable from this machine
-    /// only; `0.0.0.0:7700` opens it to the network. Port 0 picks a free port.
-    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:7700")]
+    /// only; `0.0.0.0:7700` opens it to the network. A port alone (`8080`)
+    /// or `localhost:8080` is this machine's. Port 0 picks a free port.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:7700", value_parser = listen_addr)]
     pub addr: SocketAddr,
     /// Stop any request that takes longer than this many seconds (at
     /// least 1).
@@ -248,6 +249,26 @@ pub struct GenerateArgs {
     pub force: bool,
 }
 
+/// An address to listen on: `IP:PORT`, `localhost:PORT` or a port alone
+/// (both meaning 127.0.0.1, never the network by accident).
+fn listen_addr(s: &str) -> Result<SocketAddr, String> {
+    let loopback = |port: &str| {
+        port.parse::<u16>()
+            .map(|p| SocketAddr::from(([127, 0, 0, 1], p)))
+    };
+    let local_port = s
+        .strip_prefix("localhost:")
+        .or_else(|| s.strip_prefix(':'))
+        .unwrap_or(s);
+    s.parse::<SocketAddr>()
+        .or_else(|_| loopback(local_port))
+        .map_err(|_| {
+            format!(
+                "expected an address such as 127.0.0.1:7700, 0.0.0.0:7700 (the network) or a port such as 7700, not '{s}'"
+            )
+        })
+}
+
 /// A count of one or more (`bench --repeat`, `serve --timeout`,
 /// `generate --count`, `index --commit-every`, a file-size limit): zero
 /// would mean nothing at all, or a commit after every document.
@@ -255,5 +276,42 @@ fn at_least_one<N: std::str::FromStr + PartialOrd + From<u8>>(s: &str) -> Result
     match s.parse::<N>() {
         Ok(n) if n >= N::from(1) => Ok(n),
         _ => Err(format!("expected a whole number of at least 1, not '{s}'")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_addresses_as_people_type_them() {
+        let local = |p| SocketAddr::from(([127, 0, 0, 1], p));
+        assert_eq!(listen_addr("127.0.0.1:7700"), Ok(local(7700)));
+        assert_eq!(listen_addr("8080"), Ok(local(8080)));
+        assert_eq!(listen_addr(":8080"), Ok(local(8080)));
+        assert_eq!(listen_addr("localhost:0"), Ok(local(0)));
+        assert_eq!(
+            listen_addr("0.0.0.0:7700"),
+            Ok(SocketAddr::from(([0, 0, 0, 0], 7700)))
+        );
+        assert!(listen_addr("[::1]:7700").is_ok());
+        for bad in [
+            "",
+            "nonsense",
+            "127.0.0.1:99999",
+            "localhost",
+            "70000",
+            "example.org:80",
+        ] {
+            let err = listen_addr(bad).unwrap_err();
+            assert!(err.contains("such as 127.0.0.1:7700"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn zero_is_refused_where_it_would_mean_nothing() {
+        assert_eq!(at_least_one::<u64>("3"), Ok(3));
+        assert!(at_least_one::<u64>("0").unwrap_err().contains("at least 1"));
+        assert!(at_least_one::<usize>("-1").is_err());
     }
 }

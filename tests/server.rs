@@ -425,3 +425,25 @@ fn a_zero_time_limit_is_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("at least 1"), "{err}");
 }
+
+/// A port in use is a clear error naming the address and what to do; a
+/// port alone is this machine's.
+#[test]
+fn a_port_in_use_is_named_with_what_to_do() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = serve_support::bin()
+        .arg("serve")
+        .arg("--index")
+        .arg(shared_index())
+        .args(["--addr", &port])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("cannot listen on 127.0.0.1:{port}"))
+            && err.contains("choose another port with --addr"),
+        "{err}"
+    );
+}

@@ -161,7 +161,18 @@ pub fn serve(addr: SocketAddr, engine: Engine, limits: Limits) -> anyhow::Result
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            let hint = match e.kind() {
+                std::io::ErrorKind::AddrInUse => {
+                    "; another program (another `ombudsearch serve`?) uses it: choose another port with --addr"
+                }
+                std::io::ErrorKind::PermissionDenied => {
+                    "; ports below 1024 need special rights: choose a port such as 7700"
+                }
+                _ => "",
+            };
+            anyhow::anyhow!("cannot listen on {addr}: {e}{hint}")
+        })?;
         let local = listener.local_addr()?;
         println!("ombudsearch: serving http://{local}/");
         std::io::Write::flush(&mut std::io::stdout())?;
