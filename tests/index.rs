@@ -109,6 +109,34 @@ fn missing_corpus_is_a_clear_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/folder"));
+
+    // A first search with neither an index nor a corpus says where it
+    // looked and what to do; an empty corpus gives an empty index, and
+    // each search then says so.
+    let search = |corpus: &Path| {
+        bin()
+            .args(["search", "council", "--corpus"])
+            .arg(corpus)
+            .arg("--index")
+            .arg(dir.path().join("index"))
+            .output()
+            .unwrap()
+    };
+    let out = search(&dir.path().join("corpus"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("and no folder") && err.contains("put the decision files in"),
+        "{err}"
+    );
+    std::fs::create_dir(dir.path().join("corpus")).unwrap();
+    let out = search(&dir.path().join("corpus"));
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("note: the index holds no decisions"),
+        "{text}"
+    );
 }
 
 #[test]

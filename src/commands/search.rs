@@ -47,6 +47,15 @@ pub(super) fn open_or_build(
         }
     };
     if !from.is_dir() {
+        if !index::exists(dir) {
+            anyhow::bail!(
+                "no index in {}, and no folder {} to build one from: put the decision files in {} (or name their folder with --corpus DIR), or build an index with `ombudsearch index --corpus DIR --index {}`",
+                dir.display(),
+                from.display(),
+                from.display(),
+                dir.display()
+            );
+        }
         return Ok(open()?);
     }
     eprintln!(

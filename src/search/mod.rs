@@ -687,6 +687,12 @@ impl Engine {
         if let Some(note) = past_the_end(req, total) {
             notes.push(note);
         }
+        if searcher.num_docs() == 0 {
+            notes.push(
+                "the index holds no decisions: put decision files in the corpus folder and run `ombudsearch index`"
+                    .into(),
+            );
+        }
         Ok(SearchResponse {
             query: req.query.clone(),
             total,
