@@ -31,14 +31,14 @@ pub(super) fn run(a: &FacetsArgs) -> anyhow::Result<Status> {
             render::text::facet_header(&mut out, resp.total, counts.len(), values, &resp.notes)?;
             render::text::facet_table(&mut out, &counts)?;
         }
-        // The data alone on standard output; a note (a council filter
-        // that matched several councils) goes where a person sees it.
-        Format::Json | Format::Csv => {
+        // The data alone on standard output, the notes beside it.
+        Format::Json => {
             super::notes_to_stderr(&resp.notes);
-            match a.format {
-                Format::Json => render::json::write(&mut out, &counts)?,
-                _ => render::csv::facet(&mut out, &counts)?,
-            }
+            render::json::write(&mut out, &counts)?;
+        }
+        Format::Csv => {
+            super::notes_to_stderr(&resp.notes);
+            render::csv::facet(&mut out, &counts)?;
         }
     }
     out.flush()?;

@@ -18,12 +18,12 @@ pub fn search(out: &mut dyn Write, resp: &SearchResponse, style: Style) -> std::
             resp.offset + resp.hits.len()
         )
     };
-    let noun = if resp.total == 1 {
-        "decision matches"
-    } else {
-        "decisions match"
-    };
-    writeln!(out, "{} {noun}{shown} ({:.1} ms)", resp.total, resp.took_ms)?;
+    writeln!(
+        out,
+        "{}{shown} ({:.1} ms)",
+        matching(resp.total),
+        resp.took_ms
+    )?;
     for note in &resp.notes {
         writeln!(out, "note: {note}")?;
     }
@@ -102,6 +102,15 @@ pub fn facets(out: &mut dyn Write, f: &Facets, style: Style) -> std::io::Result<
     facet_line(out, "Cited", &f.citation, style)
 }
 
+/// `1 decision matches`, `45 decisions match`.
+fn matching(total: usize) -> String {
+    if total == 1 {
+        "1 decision matches".into()
+    } else {
+        format!("{total} decisions match")
+    }
+}
+
 /// The line above a facet table: how many decisions were counted, how many
 /// of the facet's values are listed when not all, and the search's notes.
 pub fn facet_header(
@@ -111,17 +120,12 @@ pub fn facet_header(
     values: usize,
     notes: &[String],
 ) -> std::io::Result<()> {
-    let noun = if total == 1 {
-        "decision matches"
-    } else {
-        "decisions match"
-    };
     let listed = if shown < values {
         format!(", the top {shown} of {values} values")
     } else {
         String::new()
     };
-    writeln!(out, "{total} {noun}{listed}")?;
+    writeln!(out, "{}{listed}", matching(total))?;
     for note in notes {
         writeln!(out, "note: {note}")?;
     }
