@@ -619,7 +619,7 @@ impl<'a> Compiler<'a> {
     }
 
     pub fn category(&mut self, value: &str) -> Result<Resolved, SearchError> {
-        Ok(
+        let resolved =
             match filter::resolve_category(value, &*self.vocabulary(self.fields.category)?)? {
                 CategoryMatch::Top(tops) => Resolved {
                     field: self.fields.category_top,
@@ -629,8 +629,15 @@ impl<'a> Compiler<'a> {
                     field: self.fields.category,
                     values: full,
                 },
-            },
-        )
+            };
+        if resolved.values.len() > 1 {
+            self.notes.push(format!(
+                "category '{value}' matched {}: {}",
+                resolved.values.len(),
+                resolved.values.join("; ")
+            ));
+        }
+        Ok(resolved)
     }
 
     pub fn cites(&mut self, value: &str) -> Result<Resolved, SearchError> {

@@ -214,6 +214,9 @@ pub enum CategoryMatch {
 /// Categories meant by `input`: `Education` (a top level), `Education >
 /// School admissions` (a full value), or just `School admissions` (every
 /// full value with that sub-category). Case and apostrophes are ignored.
+/// Failing an exact name, the leading words of one will do, as for
+/// councils: `adult care` (Adult care services), `school` (School
+/// admissions and School transport), `education > school`.
 /// `known` holds full values (`Top > Sub`, or `Top` alone).
 pub fn resolve_category(input: &str, known: &Vocabulary) -> Result<CategoryMatch, SearchError> {
     let folded = fold(input);
@@ -224,8 +227,26 @@ pub fn resolve_category(input: &str, known: &Vocabulary) -> Result<CategoryMatch
             None => (&k.folded, None),
         }
     }
-    if folded.contains(" > ") {
-        let full = known.pick(|k| k.folded == folded);
+    // `name` starts with the words of `wanted` (or, with `prefix`, with
+    // words that start with them: `children` for `Children's`).
+    fn leads(name: &str, wanted: &str, prefix: bool) -> bool {
+        let mut name = words(name);
+        let mut wanted = words(wanted).peekable();
+        wanted.peek().is_some()
+            && wanted.all(|w| {
+                name.next()
+                    .is_some_and(|n| n == w || (prefix && n.starts_with(w)))
+            })
+    }
+    if let Some((top, sub)) = folded.split_once(" > ") {
+        let mut full = known.pick(|k| k.folded == folded);
+        for prefix in [false, true] {
+            if full.is_empty() {
+                full = known.pick(|k| {
+                    split(k).0 == top && split(k).1.is_some_and(|s| leads(s, sub, prefix))
+                });
+            }
+        }
         return if full.is_empty() {
             Err(unknown("category", input, known))
         } else {
@@ -249,6 +270,26 @@ pub fn resolve_category(input: &str, known: &Vocabulary) -> Result<CategoryMatch
     let subs = known.pick(|k| split(k).1 == Some(folded.as_str()));
     if !subs.is_empty() {
         return Ok(CategoryMatch::Full(subs));
+    }
+    for prefix in [false, true] {
+        let tops: BTreeSet<String> = known
+            .entries
+            .iter()
+            .filter(|k| leads(split(k).0, &folded, prefix))
+            .map(|k| {
+                k.value
+                    .split_once(" > ")
+                    .map_or(k.value.as_str(), |(t, _)| t)
+                    .to_string()
+            })
+            .collect();
+        if !tops.is_empty() {
+            return Ok(CategoryMatch::Top(tops.into_iter().collect()));
+        }
+        let subs = known.pick(|k| split(k).1.is_some_and(|s| leads(s, &folded, prefix)));
+        if !subs.is_empty() {
+            return Ok(CategoryMatch::Full(subs));
+        }
     }
     Err(unknown("category", input, known))
 }
@@ -390,6 +431,40 @@ mod tests {
             CategoryMatch::Top(vec!["Children's care services".into()])
         );
         assert!(resolve_category("Planning", &cats).is_err());
+
+        // Failing an exact name, its leading words, then their beginnings.
+        let cats = set(&[
+            "Adult care services > Charging",
+            "Education > School admissions",
+            "Education > School transport",
+            "Education > Special educational needs",
+            "Children's care services > Other",
+            "Housing > Other",
+        ]);
+        let full = |v: &[&str]| CategoryMatch::Full(v.iter().map(|s| s.to_string()).collect());
+        let top = |v: &str| CategoryMatch::Top(vec![v.to_string()]);
+        let resolve = |s: &str| resolve_category(s, &cats).unwrap();
+        assert_eq!(resolve("adult care"), top("Adult care services"));
+        assert_eq!(resolve("children"), top("Children's care services"));
+        assert_eq!(resolve("educ"), top("Education"));
+        assert_eq!(
+            resolve("school"),
+            full(&[
+                "Education > School admissions",
+                "Education > School transport"
+            ])
+        );
+        assert_eq!(
+            resolve("education > spec"),
+            full(&["Education > Special educational needs"])
+        );
+        assert_eq!(
+            resolve("other"),
+            full(&["Children's care services > Other", "Housing > Other"])
+        );
+        for nothing in ["care", "services", "housing > school", "x"] {
+            assert!(resolve_category(nothing, &cats).is_err(), "{nothing}");
+        }
     }
 
     #[test]
