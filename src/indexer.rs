@@ -364,7 +364,7 @@ pub fn build(opts: &IndexOptions, progress: &ProgressBar) -> Result<IndexSummary
             by_ref
                 .entry(r.clone())
                 .or_default()
-                .push(opts.corpus.join(&s.key));
+                .push(opts.corpus.join(manifest::display_key(&s.key)));
         }
     }
     for (path, s, _) in written {

@@ -124,14 +124,41 @@ impl Manifest {
 }
 
 /// The path key of `path` below the corpus folder `root`: relative,
-/// `/`-separated (lossy for names that are not UTF-8).
+/// `/`-separated. A name that is not UTF-8 keeps each byte that is not as
+/// a NUL and two hex digits (a NUL is never in a path), so two such names
+/// never share a key (read lossily, `\xFE.txt` and `\xFD.txt` were both
+/// `�.txt`: one file's document replaced the other's on every run).
 pub fn key_of(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    let parts: Vec<String> = rel.components().map(|c| name_key(c.as_os_str())).collect();
     parts.join("/")
+}
+
+/// A file name as a key: itself when UTF-8, else escaped (see [`key_of`]).
+fn name_key(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                let _ = write!(out, "\0{b:02x}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    name.to_string_lossy().into_owned()
+}
+
+/// A key as a person reads it: a byte that is not UTF-8 shown as `\xfe`.
+pub fn display_key(key: &str) -> String {
+    key.replace('\0', "\\x")
 }
 
 /// Modification time in nanoseconds since the Unix epoch (0 when unknown).

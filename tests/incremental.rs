@@ -405,3 +405,43 @@ fn small_segments_left_by_runs_are_merged_into_one() {
     assert!(!err.contains("had not finished"), "{err}");
     assert!(!err.contains("merged"), "{err}");
 }
+
+/// Two files whose names are not UTF-8, and differ only where they are not,
+/// are two files to the index: indexed once each, then unchanged, and a
+/// removed one is named (it shared a lossy key with the other, so each run
+/// replaced one's document with the other's and `check` never agreed).
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_stay_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let seed_text =
+        std::fs::read_to_string(repo().join("corpus/000_978548f2022fce23.txt")).unwrap();
+    let named = |b: u8| {
+        corpus.join(std::ffi::OsStr::from_bytes(&[
+            b'd', b, b'.', b't', b'x', b't',
+        ]))
+    };
+    std::fs::write(named(0xfe), &seed_text).unwrap();
+    std::fs::write(named(0xfd), seed_text.replace("23 018 551", "23 999 551")).unwrap();
+    let idx = dir.path().join("index");
+
+    let (code, err) = index(&corpus, &idx, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_counts(&err, &["2 added"]);
+    let (code, err) = index(&corpus, &idx, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_counts(&err, &["0 added", "0 updated", "2 unchanged"]);
+    let (code, out) = check(&corpus, &idx);
+    assert_eq!(code, 0, "{out}");
+
+    std::fs::remove_file(named(0xfd)).unwrap();
+    let (code, out) = check(&corpus, &idx);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("gone ") && out.contains("d\\xfd.txt"), "{out}");
+    let (code, err) = index(&corpus, &idx, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_counts(&err, &["1 removed", "1 unchanged"]);
+}

@@ -308,7 +308,12 @@ pub fn check_report(
     }
     // The index records paths relative to the corpus; shown below it, as
     // the other lines' paths are.
-    let in_corpus = |key: &str| corpus.join(key).display().to_string();
+    let in_corpus = |key: &str| {
+        corpus
+            .join(crate::manifest::display_key(key))
+            .display()
+            .to_string()
+    };
     for k in &r.gone {
         writeln!(
             out,
