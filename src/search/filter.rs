@@ -227,55 +227,35 @@ pub fn resolve_category(input: &str, known: &Vocabulary) -> Result<CategoryMatch
             None => (&k.folded, None),
         }
     }
-    // `name` starts with the words of `wanted` (or, with `prefix`, with
-    // words that start with them: `children` for `Children's`).
-    fn leads(name: &str, wanted: &str, prefix: bool) -> bool {
+    // Tiers, tried in turn: the name itself (0), its leading words (1),
+    // the beginnings of its leading words (2: `children` for `Children's`).
+    fn named(name: &str, wanted: &str, tier: u8) -> bool {
+        if tier == 0 {
+            return name == wanted;
+        }
         let mut name = words(name);
         let mut wanted = words(wanted).peekable();
         wanted.peek().is_some()
             && wanted.all(|w| {
                 name.next()
-                    .is_some_and(|n| n == w || (prefix && n.starts_with(w)))
+                    .is_some_and(|n| n == w || (tier == 2 && n.starts_with(w)))
             })
     }
     if let Some((top, sub)) = folded.split_once(" > ") {
-        let mut full = known.pick(|k| k.folded == folded);
-        for prefix in [false, true] {
-            if full.is_empty() {
-                full = known.pick(|k| {
-                    split(k).0 == top && split(k).1.is_some_and(|s| leads(s, sub, prefix))
-                });
+        for tier in 0..3 {
+            let full = known
+                .pick(|k| split(k).0 == top && split(k).1.is_some_and(|s| named(s, sub, tier)));
+            if !full.is_empty() {
+                return Ok(CategoryMatch::Full(full));
             }
         }
-        return if full.is_empty() {
-            Err(unknown("category", input, known))
-        } else {
-            Ok(CategoryMatch::Full(full))
-        };
+        return Err(unknown("category", input, known));
     }
-    let tops: BTreeSet<String> = known
-        .entries
-        .iter()
-        .filter(|k| split(k).0 == folded)
-        .map(|k| {
-            k.value
-                .split_once(" > ")
-                .map_or(k.value.as_str(), |(t, _)| t)
-                .to_string()
-        })
-        .collect();
-    if !tops.is_empty() {
-        return Ok(CategoryMatch::Top(tops.into_iter().collect()));
-    }
-    let subs = known.pick(|k| split(k).1 == Some(folded.as_str()));
-    if !subs.is_empty() {
-        return Ok(CategoryMatch::Full(subs));
-    }
-    for prefix in [false, true] {
+    for tier in 0..3 {
         let tops: BTreeSet<String> = known
             .entries
             .iter()
-            .filter(|k| leads(split(k).0, &folded, prefix))
+            .filter(|k| named(split(k).0, &folded, tier))
             .map(|k| {
                 k.value
                     .split_once(" > ")
@@ -286,7 +266,7 @@ pub fn resolve_category(input: &str, known: &Vocabulary) -> Result<CategoryMatch
         if !tops.is_empty() {
             return Ok(CategoryMatch::Top(tops.into_iter().collect()));
         }
-        let subs = known.pick(|k| split(k).1.is_some_and(|s| leads(s, &folded, prefix)));
+        let subs = known.pick(|k| split(k).1.is_some_and(|s| named(s, &folded, tier)));
         if !subs.is_empty() {
             return Ok(CategoryMatch::Full(subs));
         }
