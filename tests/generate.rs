@@ -272,6 +272,20 @@ fn cli_generates_a_corpus_the_indexer_accepts() {
     assert!(err.contains("cannot create folder"), "{err}");
     assert_eq!(err.matches("os error").count(), 1, "{err}");
 
+    // A corpus no disk holds is refused before anything is written.
+    let out = common::bin()
+        .args(["generate", "--count", "10000000000", "--out"])
+        .arg(dir.path().join("huge"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("10000000000 decisions need about") && err.contains("GB free"),
+        "{err}"
+    );
+    assert!(!dir.path().join("huge").exists());
+
     // Nothing to generate is a mistake, not an empty corpus.
     let out = common::bin()
         .args(["generate", "--count", "0", "--out"])
