@@ -243,6 +243,7 @@ fn show_prints_the_parsed_fields() {
             "018",
             "551",
             "99999999",
+            "20-006-255",
             "23-018-551",
             "--format",
             "json",
@@ -250,8 +251,10 @@ fn show_prints_the_parsed_fields() {
     );
     assert_eq!(out.status.code(), Some(1));
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // In the order asked for; the reference typed twice shown once.
     assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
     assert_eq!(list[0], v);
+    assert_eq!(list[1]["case_ref"], "20 006 255");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("no decision with reference 99 999 999"),

@@ -13,7 +13,11 @@ use std::io::Write;
 
 pub(super) fn run(a: &ShowArgs) -> anyhow::Result<Status> {
     let typed = a.case_refs.join(" ");
-    let refs = caseref::normalise_list(&typed).map_err(|word| SearchError::bad_case_ref(&word))?;
+    let mut refs =
+        caseref::normalise_list(&typed).map_err(|word| SearchError::bad_case_ref(&word))?;
+    // A reference typed twice (in two spellings, say) is shown once.
+    let mut seen = std::collections::HashSet::new();
+    refs.retain(|r| seen.insert(r.clone()));
     let engine = Engine::open_snapshot(&a.index.index)?;
     let mut found = Vec::new();
     let mut missing = 0;
