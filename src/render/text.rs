@@ -102,6 +102,15 @@ pub fn facets(out: &mut dyn Write, f: &Facets, style: Style) -> std::io::Result<
     facet_line(out, "Cited", &f.citation, style)
 }
 
+/// `1 decision`, `2 decisions`: `n` and the noun, plural unless one.
+fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// `1 decision matches`, `45 decisions match`.
 fn matching(total: usize) -> String {
     if total == 1 {
@@ -195,7 +204,7 @@ pub fn decision(out: &mut dyn Write, d: &Decision, style: Style) -> std::io::Res
 pub fn index_summary(out: &mut dyn Write, s: &IndexSummary) -> std::io::Result<()> {
     writeln!(
         out,
-        "indexed {} of {} files in {:.2} s ({:.1} MB/s): {} added, {} updated, {} removed, {} unchanged{}, {} rejected, {} duplicate case reference{}; {} decisions in the index{}",
+        "indexed {} of {} files in {:.2} s ({:.1} MB/s): {} added, {} updated, {} removed, {} unchanged{}, {} rejected, {}; {} in the index{}",
         s.indexed,
         s.files_seen,
         s.seconds,
@@ -210,9 +219,8 @@ pub fn index_summary(out: &mut dyn Write, s: &IndexSummary) -> std::io::Result<(
             String::new()
         },
         s.rejected.len(),
-        s.duplicate_refs.len(),
-        if s.duplicate_refs.len() == 1 { "" } else { "s" },
-        s.docs_in_index,
+        counted(s.duplicate_refs.len() as u64, "duplicate case reference"),
+        counted(s.docs_in_index, "decision"),
         if s.hidden > 0 {
             format!("; {} hidden entries skipped", s.hidden)
         } else {
@@ -271,10 +279,10 @@ pub fn check_report(
     let verdict = if r.drift() { "DRIFT" } else { "in sync" };
     writeln!(
         out,
-        "{verdict}: {} files in {}, {} decisions in {}: {} in sync, {} missing from the index, {} stale, {} indexed but gone, {} indexed twice; {} not decisions",
-        r.files,
+        "{verdict}: {} in {}, {} in {}: {} in sync, {} missing from the index, {} stale, {} indexed but gone, {} indexed twice; {} not decisions",
+        counted(r.files as u64, "file"),
         corpus.display(),
-        r.docs,
+        counted(r.docs as u64, "decision"),
         index.display(),
         r.in_sync,
         r.missing.len(),
