@@ -330,6 +330,15 @@ fn each_filter_narrows_to_exactly_the_right_decisions() {
     let v = search(&["", "--cites", "s.999"]);
     assert_eq!(total(&v), 0);
     assert!(v["notes"][0].as_str().unwrap().contains("no decision"));
+    // A subsection never cited: the note names the section's cited ones.
+    let v = search(&["", "--cites", "s.26(9)"]);
+    assert_eq!(total(&v), 0);
+    let note = v["notes"][0].as_str().unwrap();
+    assert!(
+        note.starts_with("no decision in the index cites 's.26(9)'; cited nearby: ")
+            && note.contains("Local Government Act 1974 s.26(6)(a)"),
+        "{note}"
+    );
 
     // A provision typed as a word of the query (decisions write `section
     // 26(6)(a)`, so its words alone matched nothing) also finds the

@@ -641,10 +641,18 @@ impl<'a> Compiler<'a> {
     }
 
     pub fn cites(&mut self, value: &str) -> Result<Resolved, SearchError> {
-        let keys = filter::resolve_citation(value, &*self.vocabulary(self.fields.citation)?);
+        let known = self.vocabulary(self.fields.citation)?;
+        let keys = filter::resolve_citation(value, &known);
         if keys.is_empty() {
-            self.notes
-                .push(format!("no decision in the index cites '{value}'"));
+            let close = filter::citations_near(value, &known);
+            self.notes.push(if close.is_empty() {
+                format!("no decision in the index cites '{value}'")
+            } else {
+                format!(
+                    "no decision in the index cites '{value}'; cited nearby: {}",
+                    close.join("; ")
+                )
+            });
         }
         Ok(Resolved {
             field: self.fields.citation,

@@ -121,6 +121,23 @@ fn words(s: &str) -> impl Iterator<Item = &str> + Clone {
     s.split(' ').filter(|w| !w.is_empty() && *w != ">")
 }
 
+/// Cited keys near `input`, which none matches, for a note: for a
+/// provision (`s.26(9)`), the cited subsections of its section (`s.26(1)`,
+/// `s.26(6)(a)`, …; none for a section never cited); otherwise the keys
+/// spelled most like it (`Care Act 2015` → `Care Act 2014`).
+pub fn citations_near(input: &str, known: &Vocabulary) -> Vec<String> {
+    let provision = canonical_provision(input);
+    if !provision.starts_with("s.") {
+        return suggestions(input, known);
+    }
+    let section = provision.split('(').next().unwrap_or(&provision);
+    let mut near = known.pick(|key| {
+        crate::citation::section_part(&key.value).is_some_and(|part| continues(part, section))
+    });
+    near.truncate(5);
+    near
+}
+
 /// The values closest to `input`, for an error message.
 fn suggestions(input: &str, known: &Vocabulary) -> Vec<String> {
     let folded = fold(input);
@@ -473,5 +490,14 @@ mod tests {
             ["Local Government Act 1974 s.24A(6)"]
         );
         assert!(resolve_citation("s.99", &known).is_empty());
+
+        // What none matches is answered with what is cited near it.
+        assert_eq!(
+            citations_near("s.26(9)", &known),
+            ["Local Government Act 1974 s.26(6)(a)"]
+        );
+        assert!(citations_near("s.99", &known).is_empty());
+        assert!(citations_near("section 26B", &known).is_empty());
+        assert_eq!(citations_near("Care Act 2015", &known)[0], "Care Act 2014");
     }
 }
