@@ -365,6 +365,15 @@ fn each_filter_narrows_to_exactly_the_right_decisions() {
         assert!(text[a..b].starts_with("section 26(6)"), "{text}");
     }
     assert_eq!(total(&search(&["NOT s.26(6)"])), all.len() as u64 - citing);
+    let v = search(&["s.26(9)"]);
+    assert_eq!(total(&v), 0);
+    assert!(
+        v["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("no decision in the index cites 's.26(9)'; cited nearby: "),
+        "{v}"
+    );
 
     // Filters combine with a query and with each other.
     let both = count(&|d| {

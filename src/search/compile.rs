@@ -444,8 +444,12 @@ impl<'a> Compiler<'a> {
         positive: bool,
     ) -> Result<Option<Q>, SearchError> {
         let words = self.text_word(sections, text, positive)?;
-        let keys = filter::resolve_citation(text, &*self.vocabulary(self.fields.citation)?);
+        let known = self.vocabulary(self.fields.citation)?;
+        let keys = filter::resolve_citation(text, &known);
         if keys.is_empty() {
+            if positive {
+                self.notes.push(not_cited(text, &known));
+            }
             return Ok(words);
         }
         if positive {
@@ -644,15 +648,7 @@ impl<'a> Compiler<'a> {
         let known = self.vocabulary(self.fields.citation)?;
         let keys = filter::resolve_citation(value, &known);
         if keys.is_empty() {
-            let close = filter::citations_near(value, &known);
-            self.notes.push(if close.is_empty() {
-                format!("no decision in the index cites '{value}'")
-            } else {
-                format!(
-                    "no decision in the index cites '{value}'; cited nearby: {}",
-                    close.join("; ")
-                )
-            });
+            self.notes.push(not_cited(value, &known));
         }
         Ok(Resolved {
             field: self.fields.citation,
@@ -772,6 +768,19 @@ impl<'a> Compiler<'a> {
             bound(since),
             bound(until),
         ))))
+    }
+}
+
+/// The note for a citation no decision cites, naming what is cited near it.
+fn not_cited(value: &str, known: &filter::Vocabulary) -> String {
+    let close = filter::citations_near(value, known);
+    if close.is_empty() {
+        format!("no decision in the index cites '{value}'")
+    } else {
+        format!(
+            "no decision in the index cites '{value}'; cited nearby: {}",
+            close.join("; ")
+        )
     }
 }
 
