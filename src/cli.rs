@@ -225,8 +225,8 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
     /// Stop any request that takes longer than this many seconds (at
     /// least 1).
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = at_least_one::<usize>)]
-    pub timeout: usize,
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = at_least_one::<u64>)]
+    pub timeout: u64,
 }
 
 /// `ombudsearch generate`.

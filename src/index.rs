@@ -264,7 +264,7 @@ fn refuse_foreign_folder(dir: &Path) -> Result<(), IndexError> {
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut foreign: Vec<String> = entries
+    let foreign = entries
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| {
@@ -272,13 +272,12 @@ fn refuse_foreign_folder(dir: &Path) -> Result<(), IndexError> {
                 || name.to_ascii_lowercase().starts_with("readme")
                 || is_tantivy_file(name))
         })
-        .collect();
-    foreign.sort();
-    match foreign.first() {
+        .min();
+    match foreign {
         None => Ok(()),
         Some(example) => Err(IndexError::NotEmpty {
             path: dir.to_path_buf(),
-            example: example.clone(),
+            example,
         }),
     }
 }

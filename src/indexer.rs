@@ -364,7 +364,7 @@ pub fn build(opts: &IndexOptions, progress: &ProgressBar) -> Result<IndexSummary
             by_ref
                 .entry(r.clone())
                 .or_default()
-                .push(opts.corpus.join(manifest::display_key(&s.key)));
+                .push(manifest::shown_path(&opts.corpus, &s.key));
         }
     }
     for (path, s, _) in written {

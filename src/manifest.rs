@@ -156,9 +156,11 @@ fn name_key(name: &std::ffi::OsStr) -> String {
     name.to_string_lossy().into_owned()
 }
 
-/// A key as a person reads it: a byte that is not UTF-8 shown as `\xfe`.
-pub fn display_key(key: &str) -> String {
-    key.replace('\0', "\\x")
+/// The path a key names below the corpus folder `root`, as a person reads
+/// it (a byte that is not UTF-8 shown as `\xfe`): what summaries print for
+/// a file known only by its key.
+pub fn shown_path(root: &Path, key: &str) -> PathBuf {
+    root.join(key.replace('\0', "\\x"))
 }
 
 /// Modification time in nanoseconds since the Unix epoch (0 when unknown).

@@ -249,37 +249,34 @@ fn cli_generates_a_corpus_the_indexer_accepts() {
     );
     assert!(!err.contains("warning"), "{err}");
 
+    // `generate --count N --out OUT`: its exit status and standard error.
+    let generate = |count: &str, out: &std::path::Path| {
+        let run = common::bin()
+            .args(["generate", "--count", count, "--out"])
+            .arg(out)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&run.stderr).into_owned();
+        (run.status.code(), err)
+    };
+
     // A file as --out is refused with its path named.
     let file = dir.path().join("plain_file");
     std::fs::write(&file, "x").unwrap();
-    let out = common::bin()
-        .args(["generate", "--count", "1", "--out"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("plain_file"));
+    let (code, err) = generate("1", &file);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("plain_file"), "{err}");
 
     // A folder that cannot be created: named, with the system's reason
     // given once (it was repeated, once by the message, once as its cause).
-    let out = common::bin()
-        .args(["generate", "--count", "1", "--out"])
-        .arg(file.join("below"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = generate("1", &file.join("below"));
+    assert_eq!(code, Some(1));
     assert!(err.contains("cannot create folder"), "{err}");
     assert_eq!(err.matches("os error").count(), 1, "{err}");
 
     // A corpus no disk holds is refused before anything is written.
-    let out = common::bin()
-        .args(["generate", "--count", "10000000000", "--out"])
-        .arg(dir.path().join("huge"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = generate("10000000000", &dir.path().join("huge"));
+    assert_eq!(code, Some(1));
     assert!(
         err.contains("10000000000 decisions need about") && err.contains("GB free"),
         "{err}"
@@ -287,13 +284,8 @@ fn cli_generates_a_corpus_the_indexer_accepts() {
     assert!(!dir.path().join("huge").exists());
 
     // Nothing to generate is a mistake, not an empty corpus.
-    let out = common::bin()
-        .args(["generate", "--count", "0", "--out"])
-        .arg(dir.path().join("none"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = generate("0", &dir.path().join("none"));
+    assert_eq!(code, Some(2));
     assert!(err.contains("at least 1"), "{err}");
     assert!(!dir.path().join("none").exists());
 }

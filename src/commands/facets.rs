@@ -26,20 +26,17 @@ pub(super) fn run(a: &FacetsArgs) -> anyhow::Result<Status> {
         counts.truncate(n);
     }
     let (mut out, _) = stdout();
+    if a.format != Format::Text {
+        // The data alone on standard output, the notes beside it.
+        super::notes_to_stderr(&resp.notes);
+    }
     match a.format {
         Format::Text => {
             render::text::facet_header(&mut out, resp.total, counts.len(), values, &resp.notes)?;
             render::text::facet_table(&mut out, &counts)?;
         }
-        // The data alone on standard output, the notes beside it.
-        Format::Json => {
-            super::notes_to_stderr(&resp.notes);
-            render::json::write(&mut out, &counts)?;
-        }
-        Format::Csv => {
-            super::notes_to_stderr(&resp.notes);
-            render::csv::facet(&mut out, &counts)?;
-        }
+        Format::Json => render::json::write(&mut out, &counts)?,
+        Format::Csv => render::csv::facet(&mut out, &counts)?,
     }
     out.flush()?;
     super::leave_to_exit(engine);

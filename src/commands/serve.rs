@@ -16,7 +16,7 @@ pub(super) fn run(a: &ServeArgs) -> anyhow::Result<Status> {
         );
     }
     let limits = Limits {
-        timeout: Duration::from_secs(a.timeout as u64),
+        timeout: Duration::from_secs(a.timeout),
         ..Limits::default()
     };
     server::serve(a.addr, engine, limits)?;

@@ -24,9 +24,7 @@ pub fn search(out: &mut dyn Write, resp: &SearchResponse, style: Style) -> std::
         matching(resp.total),
         resp.took_ms
     )?;
-    for note in &resp.notes {
-        writeln!(out, "note: {note}")?;
-    }
+    notes(out, &resp.notes)?;
     let (open, close) = if style.bold {
         ("\x1b[1m", "\x1b[0m")
     } else {
@@ -113,11 +111,16 @@ fn counted(n: u64, noun: &str) -> String {
 
 /// `1 decision matches`, `45 decisions match`.
 fn matching(total: usize) -> String {
-    if total == 1 {
-        "1 decision matches".into()
-    } else {
-        format!("{total} decisions match")
+    let verb = if total == 1 { "matches" } else { "match" };
+    format!("{} {verb}", counted(total as u64, "decision"))
+}
+
+/// A search's notes, a line each.
+fn notes(out: &mut dyn Write, notes: &[String]) -> std::io::Result<()> {
+    for note in notes {
+        writeln!(out, "note: {note}")?;
     }
+    Ok(())
 }
 
 /// The line above a facet table: how many decisions were counted, how many
@@ -135,10 +138,7 @@ pub fn facet_header(
         String::new()
     };
     writeln!(out, "{}{listed}", matching(total))?;
-    for note in notes {
-        writeln!(out, "note: {note}")?;
-    }
-    Ok(())
+    self::notes(out, notes)
 }
 
 /// One facet as a table of counts.
@@ -317,8 +317,7 @@ pub fn check_report(
     // The index records paths relative to the corpus; shown below it, as
     // the other lines' paths are.
     let in_corpus = |key: &str| {
-        corpus
-            .join(crate::manifest::display_key(key))
+        crate::manifest::shown_path(corpus, key)
             .display()
             .to_string()
     };

@@ -291,7 +291,7 @@ impl<'a> Compiler<'a> {
         match node {
             Node::Word { field, text } => {
                 let sections = self.sections(field.as_deref())?;
-                if field.is_none() && filter::names_provision(text) {
+                if field.is_none() && filter::named_provision(text).is_some() {
                     return None; // also matches by citation
                 }
                 let WordTerms::Stem(stem) = self.word_terms(text) else {
@@ -405,8 +405,10 @@ impl<'a> Compiler<'a> {
         let Some(sections) = self.sections(field) else {
             return self.metadata(field.unwrap_or_default(), text).map(Some);
         };
-        if field.is_none() && filter::names_provision(text) {
-            return self.provision(&sections, text, positive);
+        if field.is_none()
+            && let Some(provision) = filter::named_provision(text)
+        {
+            return self.provision(&sections, text, &provision, positive);
         }
         self.text_word(&sections, text, positive)
     }
@@ -433,27 +435,27 @@ impl<'a> Compiler<'a> {
         Ok(Some(Self::across_sections(qs)))
     }
 
-    /// An unquoted word naming a provision (`s.26(6)`): its words in the
-    /// text, or a decision citing it, as `cites:s.26(6)` finds (decisions
-    /// write `section 26(6)(a)`, so the words alone rarely match). Citing
-    /// counts as a match of constant score 1.
+    /// An unquoted word naming a provision (`s.26(6)`, in the keys' form
+    /// `provision`): its words in the text, or a decision citing it, as
+    /// `cites:s.26(6)` finds (decisions write `section 26(6)(a)`, so the
+    /// words alone rarely match; one no decision cites is noted by
+    /// [`Compiler::cites`]). Citing counts as a match of constant score 1.
     fn provision(
         &mut self,
         sections: &[(TextField, f32)],
         text: &str,
+        provision: &str,
         positive: bool,
     ) -> Result<Option<Q>, SearchError> {
         let words = self.text_word(sections, text, positive)?;
-        let known = self.vocabulary(self.fields.citation)?;
-        let keys = filter::resolve_citation(text, &known);
-        if keys.is_empty() {
-            if positive {
-                self.notes.push(not_cited(text, &known));
-            }
+        let citing = self.cites(text)?;
+        if citing.values.is_empty() {
             return Ok(words);
         }
         if positive {
-            let spelled = Self::tokens(&mut self.exact, &filter::provision_in_words(text));
+            // Highlighted as decisions write it: `section 26(6)`.
+            let number = provision.strip_prefix("s.").unwrap_or(provision);
+            let spelled = Self::tokens(&mut self.exact, &format!("section {number}"));
             self.patterns.push(Pattern::Phrase {
                 words: spelled,
                 slop: 0,
@@ -463,11 +465,7 @@ impl<'a> Compiler<'a> {
                 "{text} also finds the decisions citing it, as cites:{text} does"
             ));
         }
-        let citing = keys
-            .iter()
-            .map(|k| term_query(self.fields.citation, k, IndexRecordOption::Basic))
-            .collect();
-        let citing: Q = Box::new(ConstScoreQuery::new(any_of(citing), 1.0));
+        let citing: Q = Box::new(ConstScoreQuery::new(Self::any_term(&citing), 1.0));
         Ok(Some(any_of(words.into_iter().chain([citing]).collect())))
     }
 
@@ -560,14 +558,31 @@ impl<'a> Compiler<'a> {
         Ok(self.vocabularies.get(self.searcher, field)?)
     }
 
+    /// A resolved filter as a query that scores nothing.
     fn terms_of(resolved: &Resolved) -> Q {
-        filter(any_of(
+        filter(Self::any_term(resolved))
+    }
+
+    /// Documents holding any of a resolved filter's values.
+    fn any_term(resolved: &Resolved) -> Q {
+        any_of(
             resolved
                 .values
                 .iter()
                 .map(|v| term_query(resolved.field, v, IndexRecordOption::Basic))
                 .collect(),
-        ))
+        )
+    }
+
+    /// Notes a forgiving filter value that matched several: which ones.
+    fn note_several(&mut self, kind: &str, value: &str, matched: &[String]) {
+        if matched.len() > 1 {
+            self.notes.push(format!(
+                "{kind} '{value}' matched {}: {}",
+                matched.len(),
+                matched.join("; ")
+            ));
+        }
     }
 
     /// `council:`, `outcome:`, `category:`, `cites:`, `ref:`, `year:`.
@@ -601,13 +616,7 @@ impl<'a> Compiler<'a> {
 
     pub fn council(&mut self, value: &str) -> Result<Resolved, SearchError> {
         let names = filter::resolve_authority(value, &*self.vocabulary(self.fields.authority)?)?;
-        if names.len() > 1 {
-            self.notes.push(format!(
-                "council '{value}' matched {}: {}",
-                names.len(),
-                names.join("; ")
-            ));
-        }
+        self.note_several("council", value, &names);
         Ok(Resolved {
             field: self.fields.authority,
             values: names,
@@ -634,13 +643,7 @@ impl<'a> Compiler<'a> {
                     values: full,
                 },
             };
-        if resolved.values.len() > 1 {
-            self.notes.push(format!(
-                "category '{value}' matched {}: {}",
-                resolved.values.len(),
-                resolved.values.join("; ")
-            ));
-        }
+        self.note_several("category", value, &resolved.values);
         Ok(resolved)
     }
 

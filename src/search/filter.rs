@@ -319,19 +319,15 @@ fn continues(key: &str, prefix: &str) -> bool {
         && matches!(key.as_bytes().get(prefix.len()), None | Some(b' ' | b'('))
 }
 
-/// True when an unquoted query word names a provision as decisions
-/// abbreviate one: `s.26(6)`, `S.42`, `s26(1)` (an `s`, an optional dot,
-/// then a digit).
-pub fn names_provision(word: &str) -> bool {
-    word.strip_prefix(['s', 'S'])
-        .map(|rest| rest.strip_prefix('.').unwrap_or(rest))
-        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
-}
-
-/// The words a decision's text uses for the provision `word` names
-/// (`s.26(6)` → `section 26(6)`), for highlighting.
-pub fn provision_in_words(word: &str) -> String {
-    format!("section {}", &canonical_provision(word)[2..])
+/// The provision an unquoted query word names as decisions abbreviate one,
+/// in the keys' form: `s.26(6)`, `S.42`, `s26(1)` (an `s`, an optional
+/// dot, then a digit) → `s.26(6)`, `s.42`, `s.26(1)`; `None` for any other
+/// word.
+pub fn named_provision(word: &str) -> Option<String> {
+    let rest = word.strip_prefix(['s', 'S'])?;
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    rest.starts_with(|c: char| c.is_ascii_digit())
+        .then(|| format!("s.{rest}"))
 }
 
 /// Citation keys meant by `input`: a whole key, a key prefix

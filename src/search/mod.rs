@@ -428,26 +428,29 @@ pub fn parse_date(what: &str, input: &str, end: DateEnd) -> Result<jiff::civil::
             .then(|| s.parse().ok())
             .flatten()
     };
-    let (year, month, day) = match text.split(['-', '/']).collect::<Vec<_>>()[..] {
-        [y, m, d] if text.contains('-') && !text.contains('/') => (
-            number(y, 4..=4),
-            number(m, 1..=2),
-            number(d, 1..=2).map(Some),
-        ),
-        [d, m, y] if text.contains('/') && !text.contains('-') => (
-            number(y, 4..=4),
-            number(m, 1..=2),
-            number(d, 1..=2).map(Some),
-        ),
-        [y, m] if text.contains('-') => (number(y, 4..=4), number(m, 1..=2), Some(None)),
-        [y] => (
-            number(y, 4..=4),
-            Some(if end == DateEnd::Start { 1 } else { 12 }),
-            Some(None),
-        ),
-        _ => (None, None, None),
+    // Year, month, and the day when one is given.
+    let parts: Option<(i16, i16, Option<i16>)> = if text.contains('/') {
+        match text.split('/').collect::<Vec<_>>()[..] {
+            [d, m, y] => number(y, 4..=4)
+                .zip(number(m, 1..=2))
+                .zip(number(d, 1..=2))
+                .map(|((y, m), d)| (y, m, Some(d))),
+            _ => None,
+        }
+    } else {
+        match text.split('-').collect::<Vec<_>>()[..] {
+            [y, m, d] => number(y, 4..=4)
+                .zip(number(m, 1..=2))
+                .zip(number(d, 1..=2))
+                .map(|((y, m), d)| (y, m, Some(d))),
+            [y, m] => number(y, 4..=4)
+                .zip(number(m, 1..=2))
+                .map(|(y, m)| (y, m, None)),
+            [y] => number(y, 4..=4).map(|y| (y, if end == DateEnd::Start { 1 } else { 12 }, None)),
+            _ => None,
+        }
     };
-    let (Some(year), Some(month), Some(day)) = (year, month, day) else {
+    let Some((year, month, day)) = parts else {
         return Err(bad(
             "a day such as 2024-10-31 or 31/10/2024, a month such as 2024-10, or a year such as 2024"
                 .into(),
@@ -455,13 +458,14 @@ pub fn parse_date(what: &str, input: &str, end: DateEnd) -> Result<jiff::civil::
     };
     let first = jiff::civil::Date::new(year, month as i8, 1)
         .map_err(|_| bad("a month from 1 to 12".into()))?;
-    let last = first.days_in_month();
     match day {
-        Some(d) if !(1..=last as i16).contains(&d) => Err(bad(format!(
-            "a day of the calendar: {} has {last} days",
-            first.strftime("%B %Y")
-        ))),
-        Some(d) => Ok(first.with().day(d as i8).build().unwrap_or(first)),
+        Some(d) => jiff::civil::Date::new(year, month as i8, d as i8).map_err(|_| {
+            bad(format!(
+                "a day of the calendar: {} has {} days",
+                first.strftime("%B %Y"),
+                first.days_in_month()
+            ))
+        }),
         None if end == DateEnd::Start => Ok(first),
         None => Ok(first.last_of_month()),
     }

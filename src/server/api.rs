@@ -52,6 +52,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                         "number too large to fit in target type",
                         "expected a whole number, and a smaller one",
                     )
+                    .replace(
+                        "invalid value: integer `0`, expected a nonzero usize",
+                        "expected a whole number of at least 1",
+                    )
                     .replace("unknown field", "unknown parameter");
                 // serde names a repeated parameter only in its message.
                 let detail = match detail
@@ -139,7 +143,7 @@ pub struct FacetParams {
     pub until: Option<String>,
     pub cites: Option<String>,
     /// Values to list, most frequent first (default: all; at least 1).
-    pub limit: Option<usize>,
+    pub limit: Option<std::num::NonZeroUsize>,
 }
 
 impl FacetParams {
@@ -174,17 +178,11 @@ pub async fn facets(
         )));
     }
     let limit = params.limit;
-    if limit == Some(0) {
-        return Err(AppError::BadRequest(
-            "bad parameter limit: expected a whole number of at least 1 (leave it out for all values)"
-                .into(),
-        ));
-    }
     let req = params.request();
     let resp = run_blocking(&state, move |engine| Ok(engine.search(&req)?)).await?;
     let mut counts = resp.facets.take(&field).unwrap_or_default();
     if let Some(n) = limit {
-        counts.truncate(n);
+        counts.truncate(n.get());
     }
     Ok(Json(counts))
 }
