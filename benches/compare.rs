@@ -14,8 +14,9 @@
 //! ## What is measured
 //!
 //! 1. The corpus: `ombudsearch generate --count N --seed 1` into
-//!    `<target>/bench-data/corpus-N-seed1/` (generated once, reused), then
-//!    read once, untimed, so both builds find the files in the page cache.
+//!    `<target>/bench-data/corpus-N-seed1/` (generated once, reused until
+//!    the generator's edition changes), then read once, untimed, so both
+//!    builds find the files in the page cache.
 //! 2. **Build**, timed from the first file read to a committed index on
 //!    disk, for each engine in turn: ombudsearch with the library's
 //!    `indexer::build` (read, parse, citations, tantivy, commit, merges)

@@ -8,7 +8,8 @@
 //! OMBUDSEARCH_BENCH_DOCS=100000 cargo bench --bench query_latency -- term-rare
 //! ```
 //! The corpus and both indexes live in `<target>/bench-data/` and are built
-//! only when missing (build times are measured by `compare` and `indexing`).
+//! only when missing or older than the corpus (build times are measured by
+//! `compare` and `indexing`).
 //! Query set: `OMBUDSEARCH_BENCH_QUERIES`, default `benches/queries.txt`.
 //! See `benches/support/mod.rs` for how the peer is built and queried.
 

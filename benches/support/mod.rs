@@ -131,8 +131,9 @@ pub struct Corpus {
 pub fn corpus(n: u64) -> Corpus {
     let dir = data_dir().join(format!("corpus-{n}-seed{SEED}"));
     let marker = std::fs::read_to_string(dir.join(generate::MARKER)).unwrap_or_default();
-    let complete =
-        marker.contains(&format!("seed={SEED}\n")) && marker.contains(&format!("count={n}\n"));
+    let complete = marker.contains(&format!("seed={SEED}\n"))
+        && marker.contains(&format!("count={n}\n"))
+        && marker.contains(&format!("generator={}\n", generate::GENERATOR_VERSION));
     if !complete {
         eprintln!("generating {n} decisions into {} …", dir.display());
         let s =
@@ -166,6 +167,16 @@ pub fn corpus(n: u64) -> Corpus {
 }
 
 impl Corpus {
+    /// Whether `built` (an index's file) was written after this corpus, so
+    /// it holds this corpus and not an earlier generator's.
+    pub fn older_than(&self, built: &Path) -> bool {
+        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        match (modified(&self.dir.join(generate::MARKER)), modified(built)) {
+            (Some(corpus), Some(built)) => corpus <= built,
+            _ => false,
+        }
+    }
+
     /// Reads every file once (untimed), so both builds find it in the page cache.
     pub fn warm(&self) {
         let n: usize = self
@@ -239,6 +250,7 @@ pub fn ombudsearch_engine(c: &Corpus) -> Engine {
     let dir = data_dir().join(format!("index-{}", c.docs));
     if let Ok(e) = Engine::open(&dir)
         && e.num_docs() == c.docs
+        && c.older_than(&dir.join("meta.json"))
     {
         return e;
     }
@@ -253,6 +265,7 @@ pub fn fts5_peer(c: &Corpus) -> Fts5 {
     let path = data_dir().join(format!("fts5-{}.sqlite", c.docs));
     if let Ok(p) = Fts5::open(&path)
         && p.docs == c.docs
+        && c.older_than(&path)
     {
         return p;
     }

@@ -10,7 +10,7 @@ use super::citations::f;
 use super::facts::Top;
 use super::names::Kind;
 use super::phrases::id;
-use super::text::{Block, Writer};
+use super::text::{Block, Fresh, Writer};
 use super::vocab;
 use crate::decision::Outcome;
 
@@ -341,17 +341,21 @@ fn complaint(w: &mut Writer) {
     if w.rng.chance(0.4) {
         w.block(Block::Para, "{P} complain{s} {B}:");
         let n = w.rng.range(2, 4);
+        let mut fresh = Fresh::default();
         for i in 0..n {
             w.begin(Block::Bullet);
-            w.sentence_of(&[
-                "did not properly consider {his} {n} and the {a} {n}",
-                "delayed in dealing with the {a} {n}",
-                "failed to tell {him} about the {n} before it {v} the {n}",
-                "did not respond to {his} complaint within its published timescales",
-                "did not keep proper records of the {n}",
-                "gave {him} wrong advice about the {a} {n}",
-                "did not take account of {his} {n}",
-            ]);
+            w.fresh_sentence(
+                &[
+                    "did not properly consider {his} {n} and the {a} {n}",
+                    "delayed in dealing with the {a} {n}",
+                    "failed to tell {him} about the {n} before it {v} the {n}",
+                    "did not respond to {his} complaint within its published timescales",
+                    "did not keep proper records of the {n}",
+                    "gave {him} wrong advice about the {a} {n}",
+                    "did not take account of {his} {n}",
+                ],
+                &mut fresh,
+            );
             w.doc.buf.push_str(if i + 2 == n {
                 "; and"
             } else if i + 1 == n {
@@ -520,12 +524,19 @@ fn closed_role(w: &mut Writer, reasons: &[Reason]) {
     // Always planted for closed decisions (PLANTING closed = 1.0).
     w.sentence("We do not start or continue an investigation if we decide:");
     w.end();
-    let n = reasons.len();
+    // A tribunal and a court share their bullet: each is written once.
+    let mut bullets: Vec<&str> = Vec::with_capacity(reasons.len());
+    for r in reasons {
+        if !bullets.contains(&r.bullet()) {
+            bullets.push(r.bullet());
+        }
+    }
+    let n = bullets.len();
     let own_para = w.rng.chance(0.15);
     let dangling = w.rng.chance(0.1);
-    for (i, r) in reasons.iter().enumerate() {
+    for (i, bullet) in bullets.into_iter().enumerate() {
         w.begin(Block::Bullet);
-        w.say(r.bullet());
+        w.say(bullet);
         let last = i + 1 == n;
         if !last {
             w.doc.buf.push_str(if i + 2 == n { "; or" } else { ";" });
@@ -679,14 +690,16 @@ fn assessment(w: &mut Writer, reasons: &[Reason], reserve: usize) {
     };
     w.line(Block::Heading, heading);
     let limit = w.facts.target.saturating_sub(reserve);
-    w.para_of(ASSESS);
-    let (mut recent, mut next) = ([usize::MAX; 8], 0);
+    let mut fresh = Fresh::default();
+    w.begin(Block::Para);
+    w.fresh_sentence(ASSESS, &mut fresh);
+    w.end();
     let mut turn = 0;
     while w.len() < limit && turn < 40 {
         w.begin(Block::Para);
         let k = w.rng.range(1, 3);
         for _ in 0..k {
-            w.fresh_sentence(ASSESS, &mut recent, &mut next);
+            w.fresh_sentence(ASSESS, &mut fresh);
         }
         w.end();
         turn += 1;
@@ -794,8 +807,10 @@ fn found(w: &mut Writer, reserve: usize) {
 }
 
 fn narrative(w: &mut Writer, until: usize, tpls: &[&str]) {
-    w.para_of(tpls);
-    let (mut recent, mut next) = ([usize::MAX; 8], 0);
+    let mut fresh = Fresh::default();
+    w.begin(Block::Para);
+    w.fresh_sentence(tpls, &mut fresh);
+    w.end();
     let mut turn = 0;
     while w.len() < until && turn < 400 {
         if w.rng.chance(0.06) {
@@ -804,7 +819,7 @@ fn narrative(w: &mut Writer, until: usize, tpls: &[&str]) {
             w.begin(Block::Para);
             let k = w.rng.range(1, 4);
             for _ in 0..k {
-                w.fresh_sentence(tpls, &mut recent, &mut next);
+                w.fresh_sentence(tpls, &mut fresh);
             }
             w.end();
         }
@@ -816,13 +831,19 @@ impl Writer<'_> {
     fn bullet_list(&mut self) {
         self.block(Block::Para, "The {n} said:");
         let n = self.rng.range(2, 5);
+        let mut fresh = Fresh::default();
         for _ in 0..n {
-            self.bullet_of(&[
-                "the {a} {n} should be {v} within {W} weeks",
-                "the {n} and the {n} must be {v}",
-                "{B} will review the {a} {n} every {W} months",
-                "any {a} {n} must be recorded",
-            ]);
+            self.begin(Block::Bullet);
+            self.fresh_sentence(
+                &[
+                    "the {a} {n} should be {v} within {W} weeks",
+                    "the {n} and the {n} must be {v}",
+                    "{B} will review the {a} {n} every {W} months",
+                    "any {a} {n} must be recorded",
+                ],
+                &mut fresh,
+            );
+            self.end();
         }
     }
 }

@@ -152,18 +152,25 @@ impl<'a> Writer<'a> {
         self.sentence(t);
     }
 
-    /// Appends one sentence chosen among `tpls`, avoiding the templates
-    /// used most recently (tracked in `recent`) so paragraphs do not repeat.
-    pub fn fresh_sentence(&mut self, tpls: &[&str], recent: &mut [usize; 8], next: &mut usize) {
-        let mut i = self.rng.below(tpls.len());
-        for _ in 0..4 {
-            if !recent.contains(&i) {
-                break;
-            }
-            i = self.rng.below(tpls.len());
+    /// Appends one sentence chosen among `tpls` (at most 64), avoiding the
+    /// templates used most recently and any template without an open slot
+    /// already said in this passage (it would be nearly the same sentence),
+    /// so paragraphs do not repeat themselves. When a long passage has used
+    /// them all, a template with open slots is said again.
+    pub fn fresh_sentence(&mut self, tpls: &[&str], fresh: &mut Fresh) {
+        debug_assert!(tpls.len() <= 64, "Fresh keeps 64 templates apart");
+        let allowed = |i: &usize| fresh.allows(*i);
+        let open = |i: &usize| !is_fixed(tpls[*i]);
+        let mut choice: Vec<usize> = (0..tpls.len()).filter(allowed).collect();
+        if choice.is_empty() {
+            choice = (0..tpls.len()).filter(open).collect();
         }
-        recent[*next % recent.len()] = i;
-        *next += 1;
+        let i = if choice.is_empty() {
+            self.rng.below(tpls.len())
+        } else {
+            choice[self.rng.below(choice.len())]
+        };
+        fresh.note(i, tpls[i]);
         self.sentence(tpls[i]);
     }
 
@@ -376,4 +383,39 @@ pub fn push_num(out: &mut String, mut n: u64) {
     for &d in &digits[i..] {
         out.push(d as char);
     }
+}
+
+/// What [`Writer::fresh_sentence`] remembers of one passage: the last eight
+/// templates chosen, and those said at all that would come out nearly the
+/// same again (see [`is_fixed`]).
+#[derive(Default)]
+pub struct Fresh {
+    recent: [Option<usize>; 8],
+    next: usize,
+    said_fixed: u64,
+}
+
+impl Fresh {
+    fn allows(&self, i: usize) -> bool {
+        !self.recent.contains(&Some(i)) && self.said_fixed & (1 << (i % 64)) == 0
+    }
+
+    fn note(&mut self, i: usize, tpl: &str) {
+        self.recent[self.next % self.recent.len()] = Some(i);
+        self.next += 1;
+        if is_fixed(tpl) {
+            self.said_fixed |= 1 << (i % 64);
+        }
+    }
+}
+
+/// Whether a template says a sentence that comes out the same every time
+/// in one decision: a sentence longer than a few words with no slot drawn
+/// from an open vocabulary, only the person, the body and the category's few
+/// terms (`{k}`). Short ones (`This was fault.`) may recur, as they do in
+/// real decisions.
+fn is_fixed(tpl: &str) -> bool {
+    const OPEN: [&str; 8] = ["{n}", "{a}", "{v}", "{d}", "{M}", "{Y}", "{D}", "{W}"];
+    tpl.split(". ")
+        .any(|sentence| sentence.len() > 30 && !OPEN.iter().any(|slot| sentence.contains(slot)))
 }
