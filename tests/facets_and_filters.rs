@@ -311,6 +311,33 @@ fn each_filter_narrows_to_exactly_the_right_decisions() {
         ])),
         on_day
     );
+    // Dates that miss every decision say which dates the index holds.
+    let first = all.iter().filter_map(|d| d.decision_date).min().unwrap();
+    let last = all.iter().filter_map(|d| d.decision_date).max().unwrap();
+    let holds = format!("the index holds decisions dated {first} to {last}");
+    for (args, asked) in [
+        (vec!["", "--since", "2199"], "on or after 2199-01-01"),
+        (vec!["year:1999"], "from 1999-01-01 to 1999-12-31"),
+        (vec!["", "--until", "31/12/2001"], "on or before 2001-12-31"),
+    ] {
+        let v = search(&args);
+        assert_eq!(total(&v), 0, "{args:?}");
+        assert_eq!(
+            v["notes"][0].as_str().unwrap(),
+            format!("no decision is dated {asked}: {holds}")
+        );
+    }
+    let v = search(&[
+        "",
+        "--since",
+        &first.to_string(),
+        "--until",
+        &first.to_string(),
+    ]);
+    assert!(
+        total(&v) > 0 && v["notes"].as_array().is_none_or(|n| n.is_empty()),
+        "{v}"
+    );
 
     let cites = count(&|d| {
         d.citations

@@ -741,9 +741,12 @@ impl<'a> Compiler<'a> {
         ((matches + candidates) / 2.0).round() as u64
     }
 
-    /// Decisions dated from `since` to `until`, both inclusive.
+    /// Decisions dated from `since` to `until`, both inclusive. Dates that
+    /// miss all the index's decisions (`--since 2030`) get a note giving the
+    /// dates it holds, so that 0 matches is not taken for an answer about
+    /// the query.
     pub fn date_range(
-        &self,
+        &mut self,
         since: Option<jiff::civil::Date>,
         until: Option<jiff::civil::Date>,
     ) -> Result<Q, SearchError> {
@@ -756,6 +759,12 @@ impl<'a> Compiler<'a> {
                 input: format!("{since} to {until}"),
                 expected: "a start on or before its end; swap them".into(),
             });
+        }
+        if let Some(note) = self
+            .date_span()
+            .and_then(|span| outside(span, since, until))
+        {
+            self.notes.push(note);
         }
         // Every decision is stored at midnight UTC, so both ends are inclusive.
         let bound = |d: Option<jiff::civil::Date>| -> Bound<Term> {
@@ -772,6 +781,37 @@ impl<'a> Compiler<'a> {
             bound(until),
         ))))
     }
+}
+
+/// The note for dates `since` to `until` that miss every decision of an
+/// index dated `span` (seconds since 1970), naming the dates it holds.
+fn outside(
+    span: (i64, i64),
+    since: Option<jiff::civil::Date>,
+    until: Option<jiff::civil::Date>,
+) -> Option<String> {
+    let secs = |d: Option<jiff::civil::Date>| d.and_then(crate::schema::unix_seconds);
+    let after = secs(since).is_some_and(|s| s > span.1);
+    let before = secs(until).is_some_and(|u| u < span.0);
+    if !after && !before {
+        return None;
+    }
+    let asked = match (since, until) {
+        (Some(s), Some(u)) => format!("from {s} to {u}"),
+        (Some(s), None) => format!("on or after {s}"),
+        (None, Some(u)) => format!("on or before {u}"),
+        (None, None) => return None,
+    };
+    let day = |secs: i64| {
+        crate::schema::civil_date(DateTime::from_timestamp_secs(secs))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    Some(format!(
+        "no decision is dated {asked}: the index holds decisions dated {} to {}",
+        day(span.0),
+        day(span.1)
+    ))
 }
 
 /// The note for a citation no decision cites, naming what is cited near it.
@@ -811,6 +851,15 @@ fn years(
         Some((first, last)) => (year(first)?, year(last)?),
         None => (year(value)?, year(value)?),
     };
+    if let (Some(first), Some(last)) = (first, last)
+        && first > last
+    {
+        return Err(SearchError::BadValue {
+            what: "year range".into(),
+            input: value.into(),
+            expected: format!("the first year on or before the last; swap them: {last}..{first}"),
+        });
+    }
     match (first, last) {
         (None, None) => Err(bad()),
         _ => Ok((
@@ -917,7 +966,7 @@ impl Weight for SectionsWeight {
 
 #[cfg(test)]
 mod tests {
-    use super::{date_share, years};
+    use super::{date_share, outside, years};
     use jiff::civil::date;
 
     #[test]
@@ -947,6 +996,37 @@ mod tests {
             let e = years(bad).unwrap_err().to_string();
             assert!(e.contains("years such as 2020..2024"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn dates_missing_the_index_are_noted_with_its_span() {
+        let d = |y, m, day| Some(jiff::civil::date(y, m, day));
+        let secs = |y, m, day| crate::schema::unix_seconds(jiff::civil::date(y, m, day)).unwrap();
+        let span = (secs(2013, 1, 2), secs(2025, 12, 30));
+        let holds = "the index holds decisions dated 2013-01-02 to 2025-12-30";
+        assert_eq!(
+            outside(span, d(2026, 1, 1), None).unwrap(),
+            format!("no decision is dated on or after 2026-01-01: {holds}")
+        );
+        assert_eq!(
+            outside(span, d(2001, 1, 1), d(2013, 1, 1)).unwrap(),
+            format!("no decision is dated from 2001-01-01 to 2013-01-01: {holds}")
+        );
+        // Touching the span, inside it, around it or open: no note.
+        assert_eq!(outside(span, d(2025, 12, 30), None), None);
+        assert_eq!(outside(span, None, d(2013, 1, 2)), None);
+        assert_eq!(outside(span, d(2014, 1, 1), d(2014, 1, 31)), None);
+        assert_eq!(outside(span, d(2000, 1, 1), d(2030, 1, 1)), None);
+        assert_eq!(outside(span, None, None), None);
+    }
+
+    #[test]
+    fn a_swapped_year_range_names_what_was_typed() {
+        let e = years("2019..2017").unwrap_err().to_string();
+        assert!(
+            e.contains("'2019..2017'") && e.ends_with("swap them: 2017..2019"),
+            "{e}"
+        );
     }
 
     const DAY: i64 = 86_400;
