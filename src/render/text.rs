@@ -364,10 +364,15 @@ pub fn bench(
     style: Style,
 ) -> std::io::Result<()> {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let queries = if r.queries == 1 { "query" } else { "queries" };
     writeln!(
         out,
-        "{} queries × {} runs (after {} warm-up) on {} decisions, {} cores",
-        r.queries, r.repeat, r.warmup, r.docs, cores
+        "{} {queries} × {} (after {} warm-up) on {}, {}",
+        r.queries,
+        counted(r.repeat as u64, "run"),
+        r.warmup,
+        counted(r.docs, "decision"),
+        counted(cores as u64, "core")
     )?;
     let row = |name: &str, s: &crate::bench::Stats| {
         format!(
