@@ -224,10 +224,10 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>, SyntaxError> {
         if word.is_empty() {
             continue;
         }
-        if word.contains('*') {
+        if word.contains('*') || inner_question_mark(&word) {
             return err(
                 start,
-                "wildcards (*) are not supported: unquoted words already match their other forms (complaints finds complaint)",
+                "wildcards (* and ?) are not supported: unquoted words already match their other forms (complaints finds complaint)",
             );
         }
         if let Some(at) = operator_suffix(&word, '~', false).filter(|&at| at > 0) {
@@ -491,6 +491,15 @@ pub fn parse(input: &str) -> Result<Node, SyntaxError> {
     Ok(node)
 }
 
+/// Whether `word` has a `?` between two letters or digits (`organi?ation`),
+/// a one-letter wildcard; a question's own mark (`happened?`) is not one.
+fn inner_question_mark(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    chars
+        .windows(3)
+        .any(|w| w[1] == '?' && w[0].is_alphanumeric() && w[2].is_alphanumeric())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -613,6 +622,8 @@ mod tests {
             "x\u{7}y",
             "*",
             "comp*",
+            "organi?ation",
+            "plac?d",
             "\"a\"~",
             "\"a\"~999",
             "\"a b\"~2.5",
@@ -635,7 +646,19 @@ mod tests {
         assert!(e.message.contains("fuzzy"), "{}", e.message);
         assert!(parse("ICO^2").unwrap_err().message.contains("boosts"));
         // Not operators: a lone `~`, a `~` or `^` inside a word.
-        for q in ["~", "~2", "a ~ b", "x^y", "a~b", "£200^"] {
+        assert!(parse("plac?d").unwrap_err().message.contains("wildcards"));
+        for q in [
+            "~",
+            "~2",
+            "a ~ b",
+            "x^y",
+            "a~b",
+            "£200^",
+            "what happened?",
+            "why? because",
+            "?x",
+            "x??",
+        ] {
             assert!(parse(q).is_ok(), "{q:?} should parse");
         }
         assert!(parse(&"a ".repeat(MAX_QUERY_CHARS)).is_err());
