@@ -231,10 +231,7 @@ fn malformed_queries_exit_2_with_a_clear_message() {
             &["x", "--since", "2025-01-01", "--until", "2024-01-01"][..],
             "bad date range '2025-01-01 to 2024-01-01'",
         ),
-        (
-            &["year:2024..2020"][..],
-            "bad date range '2024-01-01 to 2020-12-31'",
-        ),
+        (&["year:2024..2020"][..], "bad year range '2024..2020'"),
     ] {
         let out = run("search", args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
