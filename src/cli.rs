@@ -85,18 +85,19 @@ pub struct CheckArgs {
     pub max_file_mb: u64,
 }
 
-/// Narrowing a search (shared by `search` and `facets`).
+/// Narrowing a search (shared by `search` and `facets`). A filter given
+/// twice lets through a decision matching either value.
 #[derive(Debug, Args, Clone, Default)]
 pub struct FilterArgs {
-    /// Only this council or body; forgiving: `cambridgeshire` finds Cambridgeshire County Council.
+    /// Only this council or body; forgiving: `cambridgeshire` finds Cambridgeshire County Council. Repeat for any of several: --council leeds --council york.
     #[arg(long, value_name = "NAME")]
-    pub council: Option<String>,
-    /// Only this category: `Education` or `Education > School admissions`.
+    pub council: Vec<String>,
+    /// Only this category: `Education` or `Education > School admissions` (repeat for any of several).
     #[arg(long, value_name = "CATEGORY")]
-    pub category: Option<String>,
-    /// Only this outcome: `Upheld`, `Not upheld`, `Closed after initial enquiries` (or a prefix: `closed`).
+    pub category: Vec<String>,
+    /// Only this outcome: `Upheld`, `Not upheld`, `Closed after initial enquiries` (or a prefix: `closed`; repeat for any of several).
     #[arg(long, value_name = "OUTCOME")]
-    pub outcome: Option<String>,
+    pub outcome: Vec<String>,
     /// Only decisions dated on or after this day: 2024-10-31 or 31/10/2024;
     /// a month (2024-10) or a year (2024) starts on its first day.
     #[arg(long, value_name = "DATE")]
@@ -105,9 +106,9 @@ pub struct FilterArgs {
     /// on its last day (--since 2024 --until 2024 is the whole year).
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
-    /// Only decisions citing this provision: a key (`Local Government Act 1974 s.26(6)`) or a prefix (`s.26(6)`, `Care Act 2014`).
+    /// Only decisions citing this provision: a key (`Local Government Act 1974 s.26(6)`) or a prefix (`s.26(6)`, `Care Act 2014`; repeat for any of several).
     #[arg(long, value_name = "CITATION")]
-    pub cites: Option<String>,
+    pub cites: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -233,6 +233,44 @@ fn each_filter_narrows_to_exactly_the_right_decisions() {
     );
     let leeds = count(&|d| d.authority.as_deref() == Some("Leeds City Council"));
     assert_eq!(total(&search(&["", "--council", "LEEDS"])), leeds);
+    // A filter given twice lets either value through; a value twice, once.
+    assert!(leeds > 0);
+    let either = search(&["", "--council", "leeds", "--council", "cambridgeshire"]);
+    assert_eq!(total(&either), leeds + cambs);
+    let councils = either["facets"]["authority"].as_array().unwrap().len();
+    assert_eq!(councils, 2, "{either}");
+    let twice = search(&["", "--council", "leeds", "--council", "Leeds City Council"]);
+    assert_eq!(total(&twice), leeds);
+    let decided = count(&|d| {
+        d.outcome
+            .as_ref()
+            .is_some_and(|o| o.label() == "Upheld" || o.label() == "Not upheld")
+    });
+    let investigated = search(&["", "--outcome", "upheld", "--outcome", "not upheld"]);
+    assert_eq!(total(&investigated), decided);
+    // Across filters, every one still applies.
+    let leeds_upheld = count(&|d| {
+        d.authority.as_deref() == Some("Leeds City Council")
+            && d.outcome.as_ref().is_some_and(|o| o.label() == "Upheld")
+    });
+    let narrowed = search(&[
+        "",
+        "--council",
+        "leeds",
+        "--council",
+        "cambridgeshire",
+        "--outcome",
+        "upheld",
+    ]);
+    let cambs_upheld = count(&|d| {
+        d.authority.as_deref() == Some("Cambridgeshire County Council")
+            && d.outcome.as_ref().is_some_and(|o| o.label() == "Upheld")
+    });
+    assert_eq!(total(&narrowed), leeds_upheld + cambs_upheld);
+    // A bad value among several is still refused.
+    let bad = run("search", &["", "--council", "leeds", "--council", "zzzqqq"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("zzzqqq"));
 
     let education = count(&|d| d.category.as_ref().is_some_and(|c| c.top == "Education"));
     assert!(education > 0);

@@ -81,6 +81,37 @@ fn filters_sort_and_paging_use_the_cli_parameter_names() {
         enc("Local Government Act 1974")
     ));
     assert!(refs(&narrowed).contains(&SEED.to_string()), "{narrowed}");
+    // A repeated filter lets either value through, as the flag repeated
+    // does; its facet counts follow.
+    let either = "/api/search?council=leeds&council=cambridgeshire&outcome=upheld&outcome=not+upheld&limit=0";
+    let api = srv.json(either);
+    let cli = cli_search(&[
+        "",
+        "--council",
+        "leeds",
+        "--council",
+        "cambridgeshire",
+        "--outcome",
+        "upheld",
+        "--outcome",
+        "not upheld",
+        "--limit",
+        "0",
+    ]);
+    assert_eq!(untimed(api.clone()), untimed(cli));
+    let one = |q: &str| {
+        srv.json(&format!("/api/search?{q}&limit=0"))["total"]
+            .as_u64()
+            .unwrap()
+    };
+    let sum = one("council=leeds&outcome=upheld")
+        + one("council=leeds&outcome=not+upheld")
+        + one("council=cambridgeshire&outcome=upheld")
+        + one("council=cambridgeshire&outcome=not+upheld");
+    assert!(sum > 0);
+    assert_eq!(api["total"].as_u64().unwrap(), sum);
+    let facet = srv.json("/api/facets/council?council=leeds&council=cambridgeshire");
+    assert_eq!(facet.as_array().unwrap().len(), 2, "{facet}");
 }
 
 #[test]
@@ -134,6 +165,18 @@ fn bad_parameters_are_json_400s() {
         (
             "/api/search?q=noise&q=odour",
             "bad parameter q: given more than once; give it once",
+        ),
+        (
+            "/api/search?q=noise&query=odour",
+            "bad parameter q: given more than once; give it once",
+        ),
+        (
+            "/api/search?sort=newest&sort=oldest",
+            "bad parameter sort: given more than once; give it once",
+        ),
+        (
+            "/api/search?council=leeds&council=zzzqqq",
+            "no council matching 'zzzqqq'",
         ),
         (
             "/api/facets/year?limit=0",

@@ -656,51 +656,61 @@ impl Fts5 {
             }
         };
         let mut needs_meta = !fts_source || req.sort != Sort::Relevance;
-        let present = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
+        // A filter's values (blank ones dropped); several let any through.
+        let present = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
                 .map(str::to_string)
+                .collect()
         };
-        let mut in_list = |wheres: &mut Vec<String>, col: &str, values: Vec<String>| {
+        let mut in_list = |col: &str, values: Vec<String>| -> String {
             if values.is_empty() {
-                wheres.push("0".into());
-                return;
+                return "0".into();
             }
-            wheres.push(format!("{col} IN ({})", vec!["?"; values.len()].join(", ")));
+            let sql = format!("{col} IN ({})", vec!["?"; values.len()].join(", "));
             params.extend(values.into_iter().map(Value::Text));
+            sql
         };
-        if let Some(v) = present(&req.council) {
+        let any = |wheres: &mut Vec<String>, ors: Vec<String>| {
+            if !ors.is_empty() {
+                wheres.push(format!("({})", ors.join(" OR ")));
+            }
+        };
+        let mut ors = Vec::new();
+        for v in present(&req.council) {
             let names =
                 filter::resolve_authority(&v, &self.authorities).map_err(|e| e.to_string())?;
-            in_list(&mut wheres, "m.authority", names);
-            needs_meta = true;
+            ors.push(in_list("m.authority", names));
         }
-        if let Some(v) = present(&req.outcome) {
+        any(&mut wheres, std::mem::take(&mut ors));
+        for v in present(&req.outcome) {
             let labels = filter::resolve_outcome(&v, &self.outcomes).map_err(|e| e.to_string())?;
-            in_list(&mut wheres, "m.outcome", labels);
-            needs_meta = true;
+            ors.push(in_list("m.outcome", labels));
         }
-        if let Some(v) = present(&req.category) {
-            match filter::resolve_category(&v, &self.categories).map_err(|e| e.to_string())? {
-                CategoryMatch::Top(t) => in_list(&mut wheres, "m.category_top", t),
-                CategoryMatch::Full(f) => in_list(&mut wheres, "m.category", f),
-            }
-            needs_meta = true;
+        any(&mut wheres, std::mem::take(&mut ors));
+        for v in present(&req.category) {
+            ors.push(
+                match filter::resolve_category(&v, &self.categories).map_err(|e| e.to_string())? {
+                    CategoryMatch::Top(t) => in_list("m.category_top", t),
+                    CategoryMatch::Full(f) => in_list("m.category", f),
+                },
+            );
         }
-        if let Some(v) = present(&req.cites) {
+        any(&mut wheres, std::mem::take(&mut ors));
+        for v in present(&req.cites) {
             let keys = filter::resolve_citation(&v, &self.citations);
-            let n = keys.len();
-            in_list(&mut wheres, "c.key", keys);
-            if n > 0 {
-                let last = wheres.pop().unwrap_or_default();
+            ors.push(if keys.is_empty() {
+                "0".into()
+            } else {
                 // Correlated, so the MATCH drives and each match costs one
                 // primary-key probe (`rowid IN (…)` made SQLite scan instead).
-                wheres.push(format!(
-                    "EXISTS (SELECT 1 FROM cites c WHERE c.id = {id} AND {last})"
-                ));
-            }
+                let list = in_list("c.key", keys);
+                format!("EXISTS (SELECT 1 FROM cites c WHERE c.id = {id} AND {list})")
+            });
         }
+        any(&mut wheres, std::mem::take(&mut ors));
+        needs_meta |= wheres.iter().any(|w| w.contains("m."));
         for (value, op, what, end) in [
             (&req.since, ">=", "--since date", search::DateEnd::Start),
             (&req.until, "<=", "--until date", search::DateEnd::End),

@@ -212,14 +212,15 @@ fn query_string(params: &[(&str, String)]) -> String {
 /// The ombudsearch request for `req`: `GET /api/search`, as the page sends it.
 fn ombudsearch_path(req: &SearchRequest) -> String {
     let mut p: Vec<(&str, String)> = vec![("q", req.query.clone())];
-    for (k, v) in [
+    for (k, values) in [
         ("council", &req.council),
         ("category", &req.category),
         ("outcome", &req.outcome),
-        ("since", &req.since),
-        ("until", &req.until),
         ("cites", &req.cites),
     ] {
+        p.extend(values.iter().map(|v| (k, v.clone())));
+    }
+    for (k, v) in [("since", &req.since), ("until", &req.until)] {
         if let Some(v) = v {
             p.push((k, v.clone()));
         }
@@ -350,41 +351,53 @@ fn typesense_path(
 ) -> Result<String, String> {
     let tree = syntax::parse(&req.query).map_err(|e| format!("query does not parse: {e}"))?;
     let q = typesense_q(&tree)?;
-    let present = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
+    let present = |v: &[String]| -> Vec<String> {
+        v.iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
             .map(str::to_string)
+            .collect()
+    };
+    // A filter given several values lets any through.
+    let any = |filters: &mut Vec<String>, ors: Vec<String>| match ors.len() {
+        0 => {}
+        1 => filters.extend(ors),
+        _ => filters.push(format!("({})", ors.join(" || "))),
     };
     let mut filters = Vec::new();
-    if let Some(v) = present(&req.council) {
+    let mut ors = Vec::new();
+    for v in present(&req.council) {
         let names =
             filter::resolve_authority(&v, &known(&vocab.authorities)).map_err(|e| e.to_string())?;
-        filters.push(any_of("authority", &names));
+        ors.push(any_of("authority", &names));
     }
-    if let Some(v) = present(&req.outcome) {
+    any(&mut filters, std::mem::take(&mut ors));
+    for v in present(&req.outcome) {
         let labels =
             filter::resolve_outcome(&v, &known(&vocab.outcomes)).map_err(|e| e.to_string())?;
-        filters.push(any_of("outcome", &labels));
+        ors.push(any_of("outcome", &labels));
     }
-    if let Some(v) = present(&req.category) {
+    any(&mut filters, std::mem::take(&mut ors));
+    for v in present(&req.category) {
         match filter::resolve_category(&v, &known(&vocab.categories)).map_err(|e| e.to_string())? {
-            CategoryMatch::Top(t) => filters.push(any_of("category_top", &t)),
-            CategoryMatch::Full(f) => filters.push(any_of("category", &f)),
+            CategoryMatch::Top(t) => ors.push(any_of("category_top", &t)),
+            CategoryMatch::Full(f) => ors.push(any_of("category", &f)),
         }
     }
-    if let Some(v) = present(&req.cites) {
-        filters.push(any_of(
+    any(&mut filters, std::mem::take(&mut ors));
+    for v in present(&req.cites) {
+        ors.push(any_of(
             "citations",
             &filter::resolve_citation(&v, &known(&vocab.citations)),
         ));
     }
+    any(&mut filters, std::mem::take(&mut ors));
     for (value, op, what, end) in [
         (&req.since, ">=", "--since date", DateEnd::Start),
         (&req.until, "<=", "--until date", DateEnd::End),
     ] {
-        if let Some(s) = present(value) {
-            let d = parse_date(what, &s, end).map_err(|e| e.to_string())?;
+        if let Some(s) = value.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let d = parse_date(what, s, end).map_err(|e| e.to_string())?;
             let secs = schema::unix_seconds(d).ok_or_else(|| format!("bad date {s}"))?;
             filters.push(format!("date:{op}{secs}"));
         }

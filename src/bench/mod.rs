@@ -133,12 +133,12 @@ fn parse_line(text: &str) -> Result<SearchRequest, String> {
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
-            "--council" => req.council = Some(value()?),
-            "--category" => req.category = Some(value()?),
-            "--outcome" => req.outcome = Some(value()?),
+            "--council" => req.council.push(value()?),
+            "--category" => req.category.push(value()?),
+            "--outcome" => req.outcome.push(value()?),
             "--since" => req.since = Some(value()?),
             "--until" => req.until = Some(value()?),
-            "--cites" => req.cites = Some(value()?),
+            "--cites" => req.cites.push(value()?),
             "--sort" => {
                 req.sort = match value()?.as_str() {
                     "relevance" => Sort::Relevance,
@@ -409,15 +409,15 @@ mod tests {
     #[test]
     fn query_lines_with_classes_and_flags() {
         let qs = parse_query_file(
-            "# comment\n\n[rare] \"ICO is better placed\"\n[council] \"better placed\" --council \"leeds city\" --outcome Upheld\nplain words -not\n",
+            "# comment\n\n[rare] \"ICO is better placed\"\n[council] \"better placed\" --council \"leeds city\" --outcome Upheld --council york\nplain words -not\n",
         )
         .unwrap();
         assert_eq!(qs.len(), 3);
         assert_eq!(qs[0].class, "rare");
         assert_eq!(qs[0].request.query, "\"ICO is better placed\"");
         assert_eq!(qs[1].request.query, "\"better placed\"");
-        assert_eq!(qs[1].request.council.as_deref(), Some("leeds city"));
-        assert_eq!(qs[1].request.outcome.as_deref(), Some("Upheld"));
+        assert_eq!(qs[1].request.council, ["leeds city", "york"]);
+        assert_eq!(qs[1].request.outcome, ["Upheld"]);
         assert_eq!(qs[2].class, "query");
         assert_eq!(qs[2].request.query, "plain words -not");
         assert_eq!(

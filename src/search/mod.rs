@@ -39,7 +39,7 @@ pub mod syntax;
 use crate::decision::Decision;
 use crate::index::{self, IndexError};
 use crate::schema::Fields;
-use compile::Compiler;
+use compile::{Compiler, Resolver};
 use facets::{FacetCollector, FacetFields, FacetTables, Facets};
 use filter::Vocabularies;
 use page::PageColumns;
@@ -85,19 +85,21 @@ pub struct SearchRequest {
     /// The query text; empty matches every decision.
     #[serde(rename = "q", alias = "query")]
     pub query: String,
-    /// A council or other body, forgiving (`cambridgeshire`).
-    pub council: Option<String>,
+    /// Councils or other bodies, forgiving (`cambridgeshire`); a decision
+    /// of any of them matches (none: any body). So for each filter below
+    /// that takes several values.
+    pub council: Vec<String>,
     /// `Education` or `Education > School admissions`.
-    pub category: Option<String>,
+    pub category: Vec<String>,
     /// `Upheld`, `Not upheld`, `Closed…` (case-insensitive, prefix).
-    pub outcome: Option<String>,
+    pub outcome: Vec<String>,
     /// Decided on or after: a day (`2024-10-31`, `31/10/2024`), or the
     /// first day of a month (`2024-10`) or year (`2024`).
     pub since: Option<String>,
     /// Decided on or before: a day, or the last day of a month or year.
     pub until: Option<String>,
-    /// A citation key or a prefix of one (`s.26(6)`, `Care Act 2014`).
-    pub cites: Option<String>,
+    /// Citation keys or prefixes of them (`s.26(6)`, `Care Act 2014`).
+    pub cites: Vec<String>,
     pub sort: Sort,
     /// Hits per page (0 for facets only).
     pub limit: usize,
@@ -115,12 +117,12 @@ impl Default for SearchRequest {
     fn default() -> Self {
         SearchRequest {
             query: String::new(),
-            council: None,
-            category: None,
-            outcome: None,
+            council: Vec::new(),
+            category: Vec::new(),
+            outcome: Vec::new(),
             since: None,
             until: None,
-            cites: None,
+            cites: Vec::new(),
             sort: Sort::Relevance,
             limit: 10,
             offset: 0,
@@ -569,27 +571,16 @@ impl Engine {
             SearchError::EmptyQuery(format!("'{}' has no words to search for", req.query))
         })?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main)];
-        let present = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
-        if let Some(v) = present(&req.council) {
-            let resolved = compiler.council(&v)?;
-            clauses.push((Occur::Must, compiler.request_filter(resolved)));
-        }
-        if let Some(v) = present(&req.outcome) {
-            let resolved = compiler.outcome(&v)?;
-            clauses.push((Occur::Must, compiler.request_filter(resolved)));
-        }
-        if let Some(v) = present(&req.category) {
-            let resolved = compiler.category(&v)?;
-            clauses.push((Occur::Must, compiler.request_filter(resolved)));
-        }
-        if let Some(v) = present(&req.cites) {
-            let resolved = compiler.cites(&v)?;
-            clauses.push((Occur::Must, compiler.request_filter(resolved)));
+        let filters: [(&[String], Resolver); 4] = [
+            (&req.council, Compiler::council),
+            (&req.outcome, Compiler::outcome),
+            (&req.category, Compiler::category),
+            (&req.cites, Compiler::cites),
+        ];
+        for (values, resolve) in filters {
+            if let Some(q) = compiler.request_filters(values, resolve)? {
+                clauses.push((Occur::Must, q));
+            }
         }
         let since = req
             .since
@@ -995,8 +986,8 @@ mod tests {
         assert_eq!(all, answer.total as u64);
 
         let mut by_council = compiler();
-        let council = by_council.council(&largest.value)?;
-        by_council.request_filter(council);
+        let council = [largest.value.clone()];
+        by_council.request_filters(&council, Compiler::council)?;
         let expected = by_council.expected(&tree);
         let (got, want) = (expected as f64, largest.count as f64 * all as f64 / 300.0);
         assert!((got - want).abs() <= 1.0, "{got} against {want}");
@@ -1013,8 +1004,7 @@ mod tests {
         assert_eq!(later.expected(&tree), 0);
 
         let mut both = compiler();
-        let council = both.council(&largest.value)?;
-        both.request_filter(council);
+        both.request_filters(&council, Compiler::council)?;
         both.request_dates(Some(date("2017-01-01")?), Some(date("2020-12-31")?))?;
         let matches = third * expected as f64;
         let candidates = (expected as f64).min(third * all as f64);

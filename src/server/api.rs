@@ -13,6 +13,10 @@
 //! | `GET /api/facets/{field}` | `q` and the filters, `limit` (values to list; default all) | `[{"value", "count", "children"?}]` (as `facets FIELD --format json`) |
 //! | `GET /healthz` | none | `{"status": "ok", "decisions": N}` |
 //!
+//! The filters `council`, `category`, `outcome` and `cites` may be repeated
+//! (`council=leeds&council=york`): a decision matching any value matches;
+//! any other parameter given twice is an error.
+//!
 //! A bad value or an unknown parameter (a misspelled filter would otherwise
 //! widen the search unnoticed) is a 400 whose JSON error names it.
 
@@ -22,7 +26,7 @@ use crate::search::facets::{FACET_NAMES, FacetCount, Facets};
 use crate::search::{Engine, SearchRequest, SearchResponse};
 use axum::Json;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -37,36 +41,51 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
-        Query::<T>::try_from_uri(&parts.uri)
-            .map(|Query(v)| ApiQuery(v))
+        let query = parts.uri.query().unwrap_or_default();
+        let form = serde_html_form::Deserializer::from_bytes(query.as_bytes());
+        serde_path_to_error::deserialize(form)
+            .map(ApiQuery)
             .map_err(|e| {
-                // axum says "Failed to deserialize query string: limit: invalid
-                // digit found in string"; the parameter and the reason suffice,
-                // the reason in the user's terms.
-                let text = e.body_text();
-                let detail = text
-                    .strip_prefix("Failed to deserialize query string: ")
-                    .unwrap_or(&text)
-                    .replace("invalid digit found in string", "expected a whole number")
-                    .replace(
-                        "number too large to fit in target type",
-                        "expected a whole number, and a smaller one",
-                    )
-                    .replace(
-                        "invalid value: integer `0`, expected a nonzero usize",
-                        "expected a whole number of at least 1",
-                    )
-                    .replace("unknown field", "unknown parameter");
-                // serde names a repeated parameter only in its message.
-                let detail = match detail
-                    .strip_prefix("duplicate field `")
-                    .and_then(|rest| rest.strip_suffix('`'))
-                {
-                    Some(name) => format!("{name}: given more than once; give it once"),
-                    None => detail,
-                };
-                AppError::BadRequest(format!("bad parameter {detail}"))
+                let name = e.path().to_string();
+                let reason = e.inner().to_string();
+                AppError::BadRequest(format!("bad parameter {}", parameter_error(&name, &reason)))
             })
+    }
+}
+
+/// A parameter's error in the user's terms: `limit: expected a whole
+/// number` for serde's "limit: invalid digit found in string".
+fn parameter_error(name: &str, reason: &str) -> String {
+    // serde names a parameter given twice only in its message ("duplicate
+    // field `q`" for `q` and its alias `query`), and the form reader says
+    // "unsupported value" for a single value's parameter given twice.
+    if let Some(twice) = reason
+        .strip_prefix("duplicate field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return format!("{twice}: given more than once; give it once");
+    }
+    if reason == "unsupported value" {
+        return format!("{name}: given more than once; give it once");
+    }
+    let reason = reason
+        .replace("invalid digit found in string", "expected a whole number")
+        .replace(
+            "number too large to fit in target type",
+            "expected a whole number, and a smaller one",
+        )
+        .replace(
+            "invalid value: integer `0`, expected a nonzero usize",
+            "expected a whole number of at least 1",
+        )
+        .replace("unknown field", "unknown parameter");
+    match reason.strip_prefix("unknown parameter `") {
+        // An unknown parameter is named from the message itself.
+        Some(rest) => {
+            let unknown = rest.split('`').next().unwrap_or_default();
+            format!("{unknown}: {reason}")
+        }
+        None => format!("{name}: {reason}"),
     }
 }
 
@@ -136,12 +155,12 @@ pub async fn decision(
 #[serde(default, deny_unknown_fields)]
 pub struct FacetParams {
     pub q: String,
-    pub council: Option<String>,
-    pub category: Option<String>,
-    pub outcome: Option<String>,
+    pub council: Vec<String>,
+    pub category: Vec<String>,
+    pub outcome: Vec<String>,
     pub since: Option<String>,
     pub until: Option<String>,
-    pub cites: Option<String>,
+    pub cites: Vec<String>,
     /// Values to list, most frequent first (default: all; at least 1).
     pub limit: Option<std::num::NonZeroUsize>,
 }
