@@ -268,6 +268,30 @@ fn each_filter_narrows_to_exactly_the_right_decisions() {
     });
     assert_eq!(total(&narrowed), leeds_upheld + cambs_upheld);
     // A bad value among several is still refused.
+    // In the query, two councils both required match nothing, and say so.
+    let both = search(&["council:leeds council:cambridgeshire"]);
+    assert_eq!(total(&both), 0);
+    assert_eq!(
+        both["notes"][0],
+        "a decision has one council, so council:leeds and council:cambridgeshire together match none; for either, write (council:leeds OR council:cambridgeshire)"
+    );
+    let or = search(&["(council:leeds OR council:cambridgeshire)"]);
+    assert_eq!(total(&or), leeds + cambs);
+    // Two spellings of one council narrow nothing and are not noted.
+    let same = search(&["council:leeds council:\"leeds city\""]);
+    assert_eq!(total(&same), leeds);
+    assert!(
+        same["notes"].as_array().is_none_or(|n| n.is_empty()),
+        "{same}"
+    );
+    let outcomes = search(&["outcome:upheld outcome:\"not upheld\""]);
+    assert_eq!(total(&outcomes), 0);
+    assert!(
+        outcomes["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("(outcome:upheld OR outcome:\"not upheld\")")
+    );
     let bad = run("search", &["", "--council", "leeds", "--council", "zzzqqq"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("zzzqqq"));

@@ -182,6 +182,9 @@ impl<'a> Compiler<'a> {
             }
             Node::CaseRef(r) => Some(self.case_ref(r, positive)),
             Node::And(items) => {
+                if positive {
+                    self.note_exclusive(items);
+                }
                 let mut clauses = Vec::new();
                 for item in items {
                     match item {
@@ -615,6 +618,63 @@ impl<'a> Compiler<'a> {
             other => Err(SearchError::UnknownField {
                 name: other.to_string(),
             }),
+        }
+    }
+
+    /// Notes two values of a one-valued field that `items`, all required,
+    /// ask of the same decision (`council:leeds council:york`): a decision
+    /// has one council and one outcome, so together they match nothing,
+    /// which is seldom what was meant. Values that can meet
+    /// (`council:leeds council:city`) are not noted; bad ones are left to
+    /// their own compiling.
+    fn note_exclusive(&mut self, items: &[Node]) {
+        let mut seen: Vec<(&str, &str, Vec<String>)> = Vec::new();
+        for item in items {
+            let (Node::Word {
+                field: Some(field),
+                text,
+            }
+            | Node::Phrase {
+                field: Some(field),
+                text,
+                ..
+            }) = item
+            else {
+                continue;
+            };
+            let (kind, values) = match field.as_str() {
+                "council" | "authority" => (
+                    "council",
+                    self.vocabulary(self.fields.authority)
+                        .ok()
+                        .and_then(|known| filter::resolve_authority(text, &known).ok()),
+                ),
+                "outcome" => (
+                    "outcome",
+                    self.vocabulary(self.fields.outcome)
+                        .ok()
+                        .and_then(|known| filter::resolve_outcome(text, &known).ok()),
+                ),
+                _ => continue,
+            };
+            let Some(values) = values else { continue };
+            let clash = seen
+                .iter()
+                .find(|(k, _, earlier)| *k == kind && !earlier.iter().any(|v| values.contains(v)));
+            if let Some((_, first, _)) = clash {
+                let [a, b] = [first, &text.as_str()].map(|t| {
+                    if t.contains(char::is_whitespace) {
+                        format!("{kind}:\"{t}\"")
+                    } else {
+                        format!("{kind}:{t}")
+                    }
+                });
+                self.notes.push(format!(
+                    "a decision has one {kind}, so {a} and {b} together match none; for either, write ({a} OR {b})"
+                ));
+                return;
+            }
+            seen.push((kind, text, values));
         }
     }
 
