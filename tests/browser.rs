@@ -429,6 +429,32 @@ fn the_search_page_in_headless_chromium() {
     );
     assert!(browser.url().ends_with("/?offset=10"), "{}", browser.url());
 
+    // A shared address with a filter twice keeps both values: a chip and a
+    // pressed facet each, the API's count for both; removing one chip keeps
+    // the other.
+    browser.goto(&format!("{}/?outcome=Upheld&outcome=Not+upheld", srv.base));
+    let both = srv.json("/api/search?outcome=Upheld&outcome=Not+upheld&limit=0")["total"]
+        .as_u64()
+        .unwrap();
+    assert!(both > 0);
+    browser.wait_for(
+        "two outcome chips",
+        "return document.querySelectorAll('.chip').length === 2
+             && document.querySelectorAll(\"button[data-facet='outcome'][aria-pressed='true']\").length === 2;",
+    );
+    assert_eq!(browser.total(), both);
+    browser.screenshot(&shots.join("search-two-outcomes.png"));
+    browser.click(".chip[aria-label='Remove filter Outcome: Not upheld']");
+    browser.wait_for(
+        "one outcome chip",
+        "return document.querySelectorAll('.chip').length === 1;",
+    );
+    assert!(
+        browser.url().ends_with("/?outcome=Upheld"),
+        "{}",
+        browser.url()
+    );
+
     // On a phone-sized window nothing overflows sideways; filters fold away.
     browser.cmd(
         "POST",

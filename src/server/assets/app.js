@@ -14,6 +14,9 @@
 (() => {
   /** The search parameters, as the API and the URL spell them. */
   const PARAMS = ["q", "council", "category", "outcome", "since", "until", "cites", "sort", "limit", "offset"];
+  /** Filters that may be given several times (any value lets a decision
+   *  through): in the state, one value is a string and several an array. */
+  const MULTI = ["council", "category", "outcome", "cites"];
   /** Filters shown as removable chips, with their labels. */
   const FILTERS = [
     ["outcome", "Outcome"],
@@ -62,10 +65,28 @@
     const u = new URLSearchParams(location.search);
     const s = {};
     for (const p of PARAMS) {
-      const v = u.get(p);
-      if (v !== null && v !== "") s[p] = v;
+      const all = [...new Set(u.getAll(p).filter((v) => v !== ""))];
+      if (all.length === 0) continue;
+      s[p] = MULTI.includes(p) && all.length > 1 ? all : all[0];
     }
     return s;
+  }
+
+  /** The values of a state entry: none, one or several. */
+  function valuesOf(v) {
+    if (v === undefined || v === "") return [];
+    return Array.isArray(v) ? v : [v];
+  }
+
+  /** A state entry's values less `v` (undefined when none is left). */
+  function without(entry, v) {
+    const rest = valuesOf(entry).filter((x) => x !== v);
+    return rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest;
+  }
+
+  /** Adds a state entry to URL parameters, once per value. */
+  function putParam(u, p, v) {
+    for (const x of valuesOf(v)) u.append(p, x);
   }
 
   /** The page URL for a search state; defaults are left out. */
@@ -75,7 +96,7 @@
       const v = s[p];
       if (v === undefined || v === "") continue;
       if ((p === "offset" && String(v) === "0") || (p === "sort" && v === "relevance")) continue;
-      u.set(p, v);
+      putParam(u, p, v);
     }
     const qs = u.toString();
     return "/" + (qs ? "?" + qs : "");
@@ -134,7 +155,7 @@
     renderChips(s);
 
     const api = new URLSearchParams();
-    for (const p of PARAMS) if (s[p] !== undefined) api.set(p, s[p]);
+    for (const p of PARAMS) putParam(api, p, s[p]);
     if (!api.has("limit")) api.set("limit", PAGE_SIZE);
     const mine = ++generation;
     $("main").setAttribute("aria-busy", "true");
@@ -258,7 +279,7 @@
       type: "button",
       class: "chip",
       "aria-label": `Remove filter ${label}: ${value}`,
-      "data-focus-key": `chip:${label}`,
+      "data-focus-key": `chip:${label}:${value}`,
       onclick: () => navigate(stateUrl(withChanges(readState(), remove))),
     }, el("span", { class: "chip-label" }, `${label}: `), value, el("span", { class: "chip-x", "aria-hidden": "true" }, " ×"));
   }
@@ -269,17 +290,21 @@
     if (year) chips.push(chip("Year", year, { since: undefined, until: undefined }));
     for (const [key, label] of FILTERS) {
       if (year && (key === "since" || key === "until")) continue;
-      if (s[key]) chips.push(chip(label, s[key], { [key]: undefined }));
+      for (const v of valuesOf(s[key])) chips.push(chip(label, v, { [key]: without(s[key], v) }));
     }
     $("chips").replaceChildren(...chips);
   }
 
   // ---- facets --------------------------------------------------------------
 
-  /** One facet value as a toggle button: narrows, or (when active) widens. */
+  /** One facet value as a toggle button: narrows to it, or (when active)
+   *  drops it, keeping any other value of the same filter from the URL. */
   function facetButton(kind, label, count, active, changes) {
-    const unset = {};
-    for (const k of Object.keys(changes)) unset[k] = undefined;
+    const drop = (s) => {
+      const next = {};
+      for (const [k, v] of Object.entries(changes)) next[k] = without(s[k], v);
+      return next;
+    };
     return el("li", {},
       el("button", {
         type: "button",
@@ -288,7 +313,10 @@
         "data-focus-key": `${kind}:${label}`,
         "data-facet": kind,
         "data-value": label,
-        onclick: () => navigate(stateUrl(withChanges(readState(), active ? unset : changes))),
+        onclick: () => {
+          const s = readState();
+          navigate(stateUrl(withChanges(s, active ? drop(s) : changes)));
+        },
       },
       el("span", { class: "facet-label" }, label),
       el("span", { class: "facet-count" }, count.toLocaleString("en-GB"),
@@ -303,12 +331,12 @@
 
   function renderFacets(f, s) {
     fillList("facet-outcome", f.outcome.map((v) =>
-      facetButton("outcome", v.value, v.count, s.outcome === v.value, { outcome: v.value })));
+      facetButton("outcome", v.value, v.count, valuesOf(s.outcome).includes(v.value), { outcome: v.value })));
     fillList("facet-category", f.category.map((top) => {
-      const li = facetButton("category", top.value, top.count, s.category === top.value, { category: top.value });
+      const li = facetButton("category", top.value, top.count, valuesOf(s.category).includes(top.value), { category: top.value });
       if (top.children && top.children.length) {
         li.append(el("ul", { class: "facet-list sub" }, top.children.map((c) => {
-          const sub = facetButton("category", c.value, c.count, s.category === c.value, { category: c.value });
+          const sub = facetButton("category", c.value, c.count, valuesOf(s.category).includes(c.value), { category: c.value });
           const label = sub.querySelector(".facet-label");
           label.textContent = c.value.split(" > ").slice(1).join(" > ") || c.value;
           return sub;
@@ -321,7 +349,7 @@
     fillList("facet-year", f.year.map((v) =>
       facetButton("year", v.value, v.count, year === v.value, { since: `${v.value}-01-01`, until: `${v.value}-12-31` })));
     fillList("facet-citation", f.citation.map((v) =>
-      facetButton("cites", v.value, v.count, s.cites === v.value, { cites: v.value })));
+      facetButton("cites", v.value, v.count, valuesOf(s.cites).includes(v.value), { cites: v.value })));
   }
 
   /** The council list: the top councils, or those matching the filter box. */
@@ -337,7 +365,7 @@
 
   function drawCouncils(list, s) {
     fillList("facet-council", list.map((v) =>
-      facetButton("council", v.value, v.count, s.council === v.value, { council: v.value })));
+      facetButton("council", v.value, v.count, valuesOf(s.council).includes(v.value), { council: v.value })));
   }
 
   let councilTimer = 0;
@@ -350,7 +378,7 @@
     }
     if (allCouncils === null) {
       const api = new URLSearchParams();
-      for (const p of ["q", "category", "outcome", "since", "until", "cites"]) if (s[p]) api.set(p, s[p]);
+      for (const p of ["q", "category", "outcome", "since", "until", "cites"]) putParam(api, p, s[p]);
       try {
         allCouncils = await getJson(`/api/facets/council?${api}`);
       } catch (err) {
