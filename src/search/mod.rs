@@ -85,9 +85,9 @@ pub struct SearchRequest {
     /// The query text; empty matches every decision.
     #[serde(rename = "q", alias = "query")]
     pub query: String,
-    /// Councils or other bodies, forgiving (`cambridgeshire`); a decision
-    /// of any of them matches (none: any body). So for each filter below
-    /// that takes several values.
+    /// Councils or other bodies, forgiving (`cambridgeshire`). This filter
+    /// and the other lists below (category, outcome, cites) let through a
+    /// decision matching any of their values; an empty list filters nothing.
     pub council: Vec<String>,
     /// `Education` or `Education > School admissions`.
     pub category: Vec<String>,
