@@ -129,12 +129,16 @@ pub struct SearchArgs {
     /// Order of hits.
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]
     pub sort: Sort,
-    /// Hits to show.
+    /// Hits to show (at most 1000 a page; --all for every one).
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
     /// Hits to skip (for the next page).
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
+    /// Every matching decision (after --offset), not a page: to export a
+    /// whole search, as in --all --format csv > decisions.csv.
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

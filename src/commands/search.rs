@@ -73,9 +73,29 @@ pub(super) fn run(a: &SearchArgs) -> anyhow::Result<Status> {
     req.sort = a.sort;
     req.limit = a.limit;
     req.offset = a.offset;
-    req.snippets = a.format != Format::Csv || a.limit > 0;
-    let resp = engine.search(&req)?;
+    req.snippets = a.format != Format::Csv || a.limit > 0 || a.all;
     let (mut out, style) = stdout();
+    if a.all && a.format == Format::Csv {
+        // Streamed a page at a time, so any number of rows fits in memory.
+        let mut w = render::csv::search_writer(&mut out)?;
+        engine.search_pages(&req, |page| -> anyhow::Result<()> {
+            if page.offset == req.offset {
+                super::notes_to_stderr(&page.notes);
+            }
+            render::csv::search_rows(&mut w, &page)?;
+            Ok(())
+        })?;
+        w.flush()?;
+        drop(w);
+        std::io::Write::flush(&mut out)?;
+        super::leave_to_exit(engine);
+        return Ok(Status::Success);
+    }
+    let resp = if a.all {
+        engine.search_all(&req)?
+    } else {
+        engine.search(&req)?
+    };
     match a.format {
         Format::Text => render::text::search(&mut out, &resp, style)?,
         Format::Json => render::json::write(&mut out, &resp)?,

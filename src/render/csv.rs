@@ -9,6 +9,14 @@ use std::io::Write;
 /// Hits as rows: rank, score, case_ref, authority, category, outcome,
 /// decision_date, path, snippet (plain text of the first fragment).
 pub fn search(out: &mut dyn Write, resp: &SearchResponse) -> std::io::Result<()> {
+    let mut w = search_writer(out)?;
+    search_rows(&mut w, resp)?;
+    w.flush()
+}
+
+/// A CSV writer of hits that has written the header row of [`search`];
+/// [`search_rows`] adds each page's rows.
+pub fn search_writer(out: &mut dyn Write) -> std::io::Result<::csv::Writer<&mut dyn Write>> {
     let mut w = ::csv::Writer::from_writer(out);
     w.write_record([
         "rank",
@@ -21,6 +29,14 @@ pub fn search(out: &mut dyn Write, resp: &SearchResponse) -> std::io::Result<()>
         "path",
         "snippet",
     ])?;
+    Ok(w)
+}
+
+/// The rows of [`search`] for `resp`'s hits.
+pub fn search_rows(
+    w: &mut ::csv::Writer<&mut dyn Write>,
+    resp: &SearchResponse,
+) -> std::io::Result<()> {
     for h in &resp.hits {
         let snippet = h
             .snippets
@@ -39,7 +55,7 @@ pub fn search(out: &mut dyn Write, resp: &SearchResponse) -> std::io::Result<()>
             snippet,
         ])?;
     }
-    w.flush()
+    Ok(())
 }
 
 /// Facet values as rows: value, count (sub-categories as `Top > Sub`).

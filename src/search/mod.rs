@@ -540,7 +540,7 @@ impl Engine {
         self.reader.searcher().num_docs()
     }
 
-    fn validate(req: &SearchRequest) -> Result<(), SearchError> {
+    fn validate(req: &SearchRequest, max_offset: usize) -> Result<(), SearchError> {
         if req.limit > MAX_LIMIT {
             return Err(SearchError::BadValue {
                 what: "limit".into(),
@@ -550,11 +550,11 @@ impl Engine {
                 ),
             });
         }
-        if req.offset > MAX_OFFSET {
+        if req.offset > max_offset {
             return Err(SearchError::BadValue {
                 what: "offset".into(),
                 input: req.offset.to_string(),
-                expected: format!("at most {MAX_OFFSET}; narrow the search with filters"),
+                expected: format!("at most {max_offset}; narrow the search with filters"),
             });
         }
         Ok(())
@@ -562,8 +562,15 @@ impl Engine {
 
     /// Compiles a request against one snapshot of the index: the query to
     /// run (with its filters), its prunable ranker, and how to run it.
-    fn plan(&self, req: &SearchRequest, searcher: &Searcher) -> Result<Plan, SearchError> {
-        Self::validate(req)?;
+    /// Offsets above `max_offset` are refused ([`MAX_OFFSET`] but for
+    /// [`Engine::search_all`]'s own pages).
+    fn plan(
+        &self,
+        req: &SearchRequest,
+        searcher: &Searcher,
+        max_offset: usize,
+    ) -> Result<Plan, SearchError> {
+        Self::validate(req, max_offset)?;
         let tree = syntax::parse(&req.query)?;
         let vocabularies = self.vocabularies.current(searcher);
         let mut compiler = Compiler::new(&self.fields, searcher, &vocabularies);
@@ -634,13 +641,75 @@ impl Engine {
     /// reading a posting list. For a query set checked before it is timed.
     pub fn check(&self, req: &SearchRequest) -> Result<(), SearchError> {
         let searcher = self.reader.searcher();
-        self.plan(req, &searcher).map(drop)
+        self.plan(req, &searcher, MAX_OFFSET).map(drop)
     }
 
     /// Answers one request.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
-        let started = Instant::now();
+        self.answer(req, &self.reader.searcher(), MAX_OFFSET)
+    }
+
+    /// Every matching decision from `req.offset` on (`req.limit` aside), as
+    /// one answer ([`Engine::search_pages`] put together): the facets and
+    /// notes are the first page's, `took_ms` the pages' sum.
+    pub fn search_all(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        let mut all: Option<SearchResponse> = None;
+        self.search_pages(req, |page| {
+            match &mut all {
+                None => all = Some(page),
+                Some(all) => {
+                    all.took_ms += page.took_ms;
+                    all.hits.extend(page.hits);
+                }
+            }
+            Ok::<(), SearchError>(())
+        })?;
+        match all {
+            Some(all) => Ok(all),
+            // search_pages hands over at least one page; never reached.
+            None => self.search(req),
+        }
+    }
+
+    /// Every matching decision from `req.offset` on (`req.limit` aside), a
+    /// page of [`MAX_LIMIT`] at a time handed to `each` as it is found: all
+    /// on one snapshot of the index, past [`MAX_OFFSET`] too, so a whole
+    /// search can be exported (`search --all --format csv`) in bounded
+    /// memory. The first page carries the facets (when asked for) and the
+    /// notes; `each` gets at least that one.
+    pub fn search_pages<E: From<SearchError>>(
+        &self,
+        req: &SearchRequest,
+        mut each: impl FnMut(SearchResponse) -> Result<(), E>,
+    ) -> Result<(), E> {
         let searcher = self.reader.searcher();
+        let mut page = SearchRequest {
+            limit: MAX_LIMIT,
+            ..req.clone()
+        };
+        let first = self.answer(&page, &searcher, MAX_OFFSET)?;
+        let total = first.total;
+        each(first)?;
+        page.facets = false;
+        while page.offset.saturating_add(MAX_LIMIT) < total {
+            page.offset += MAX_LIMIT;
+            let next = self.answer(&page, &searcher, usize::MAX)?;
+            if next.hits.is_empty() {
+                break;
+            }
+            each(next)?;
+        }
+        Ok(())
+    }
+
+    /// Answers one request on `searcher`'s snapshot.
+    fn answer(
+        &self,
+        req: &SearchRequest,
+        searcher: &Searcher,
+        max_offset: usize,
+    ) -> Result<SearchResponse, SearchError> {
+        let started = Instant::now();
         let Plan {
             query,
             ranker,
@@ -648,14 +717,14 @@ impl Engine {
             parallel,
             patterns,
             mut notes,
-        } = self.plan(req, &searcher)?;
+        } = self.plan(req, searcher, max_offset)?;
 
         let facet_collector = if req.facets {
             let tables = self
                 .long_lived
                 .then(|| {
-                    self.facet_tables.get(&searcher, || {
-                        FacetTables::build(&searcher, &self.facet_fields)
+                    self.facet_tables.get(searcher, || {
+                        FacetTables::build(searcher, &self.facet_fields)
                     })
                 })
                 .transpose()?;
@@ -667,7 +736,7 @@ impl Engine {
             None
         };
         let run = Run {
-            searcher: &searcher,
+            searcher,
             pool: self.pool.as_ref().filter(|_| parallel),
             cut,
         };
