@@ -13,17 +13,12 @@ const DECISIONS: u64 = 2_300;
 
 /// `search ARGS --index INDEX`: standard output, or a panic naming stderr.
 fn search(index: &Path, args: &[&str]) -> String {
-    let out = common::bin()
-        .arg("search")
-        .args(args)
-        .arg("--index")
-        .arg(index)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::succeed(
+        common::bin()
+            .arg("search")
+            .args(args)
+            .arg("--index")
+            .arg(index),
     );
     String::from_utf8(out.stdout).unwrap()
 }
@@ -49,14 +44,13 @@ fn all_matches_in_page_order_past_the_page_limit() {
     )
     .unwrap();
     let index = dir.path().join("index");
-    let out = common::bin()
-        .args(["index", "--corpus"])
-        .arg(&corpus)
-        .arg("--index")
-        .arg(&index)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    common::succeed(
+        common::bin()
+            .args(["index", "--corpus"])
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index),
+    );
 
     // Every decision, ranked 1.. in order, each once.
     let all = rows(&search(&index, &["", "--all", "--format", "csv"]));
