@@ -673,9 +673,9 @@ impl Engine {
 
     /// Every matching decision from `req.offset` on (`req.limit` aside), a
     /// page of [`MAX_LIMIT`] at a time handed to `each` as it is found: all
-    /// on one snapshot of the index, past [`MAX_OFFSET`] too, so a whole
-    /// search can be exported (`search --all --format csv`) in bounded
-    /// memory. The first page carries the facets (when asked for) and the
+    /// on one snapshot of the index, past [`MAX_OFFSET`] too (from any
+    /// offset up to the number of decisions), so a whole search can be
+    /// exported (`search --all --format csv`) in bounded memory. The first page carries the facets (when asked for) and the
     /// notes; `each` gets at least that one.
     pub fn search_pages<E: From<SearchError>>(
         &self,
@@ -687,7 +687,10 @@ impl Engine {
             limit: MAX_LIMIT,
             ..req.clone()
         };
-        let first = self.answer(&page, &searcher, MAX_OFFSET)?;
+        // Any offset within the index (a large one may start an export
+        // past MAX_OFFSET); one beyond it is a slip, refused as in search.
+        let within = MAX_OFFSET.max(searcher.num_docs() as usize);
+        let first = self.answer(&page, &searcher, within)?;
         let total = first.total;
         each(first)?;
         page.facets = false;
