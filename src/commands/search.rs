@@ -76,32 +76,28 @@ pub(super) fn run(a: &SearchArgs) -> anyhow::Result<Status> {
     req.snippets = a.format != Format::Csv || a.limit > 0 || a.all;
     let (mut out, style) = stdout();
     if a.all && a.format == Format::Csv {
-        // Streamed a page at a time, so any number of rows fits in memory.
+        // Written a page at a time, so any number of rows fits in memory.
+        let (first, rest) = engine.search_pages(&req)?;
+        super::notes_to_stderr(&first.notes);
         let mut w = render::csv::search_writer(&mut out)?;
-        engine.search_pages(&req, |page| -> anyhow::Result<()> {
-            if page.offset == req.offset {
-                super::notes_to_stderr(&page.notes);
-            }
-            render::csv::search_rows(&mut w, &page)?;
-            Ok(())
-        })?;
+        render::csv::search_rows(&mut w, &first)?;
+        for page in rest {
+            render::csv::search_rows(&mut w, &page?)?;
+        }
         w.flush()?;
-        drop(w);
-        std::io::Write::flush(&mut out)?;
-        super::leave_to_exit(engine);
-        return Ok(Status::Success);
-    }
-    let resp = if a.all {
-        engine.search_all(&req)?
     } else {
-        engine.search(&req)?
-    };
-    match a.format {
-        Format::Text => render::text::search(&mut out, &resp, style)?,
-        Format::Json => render::json::write(&mut out, &resp)?,
-        Format::Csv => {
-            super::notes_to_stderr(&resp.notes);
-            render::csv::search(&mut out, &resp)?
+        let resp = if a.all {
+            engine.search_all(&req)?
+        } else {
+            engine.search(&req)?
+        };
+        match a.format {
+            Format::Text => render::text::search(&mut out, &resp, style)?,
+            Format::Json => render::json::write(&mut out, &resp)?,
+            Format::Csv => {
+                super::notes_to_stderr(&resp.notes);
+                render::csv::search(&mut out, &resp)?
+            }
         }
     }
     std::io::Write::flush(&mut out)?;

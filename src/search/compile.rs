@@ -62,6 +62,9 @@ pub struct Compiler<'a> {
     /// The smallest share of the decisions one of the request's filters
     /// lets through.
     least_share: f64,
+    /// The last `council:` or `outcome:` value resolved in the query (its
+    /// field's name and values), for [`Compiler::note_exclusive`].
+    one_valued: Option<(&'static str, Vec<String>)>,
 }
 
 /// The values a metadata filter resolved to, all in one field: it matches
@@ -164,6 +167,7 @@ impl<'a> Compiler<'a> {
             notes: Vec::new(),
             filter_share: 1.0,
             least_share: 1.0,
+            one_valued: None,
         }
     }
 
@@ -182,10 +186,9 @@ impl<'a> Compiler<'a> {
             }
             Node::CaseRef(r) => Some(self.case_ref(r, positive)),
             Node::And(items) => {
-                if positive {
-                    self.note_exclusive(items);
-                }
                 let mut clauses = Vec::new();
+                // The council and outcome values its items require.
+                let mut one_valued = Vec::new();
                 for item in items {
                     match item {
                         Node::Not(inner) => {
@@ -194,11 +197,20 @@ impl<'a> Compiler<'a> {
                             }
                         }
                         other => {
+                            self.one_valued = None;
                             if let Some(q) = self.node(other, positive)? {
                                 clauses.push((Occur::Must, q));
                             }
+                            if let (Some(resolved), Some(text)) =
+                                (self.one_valued.take(), field_value(other))
+                            {
+                                one_valued.push((resolved, text));
+                            }
                         }
                     }
+                }
+                if positive {
+                    self.note_exclusive(&one_valued);
                 }
                 if clauses.is_empty() {
                     None
@@ -595,8 +607,14 @@ impl<'a> Compiler<'a> {
     /// `council:`, `outcome:`, `category:`, `cites:`, `ref:`, `year:`.
     fn metadata(&mut self, name: &str, value: &str) -> Result<Q, SearchError> {
         match name {
-            "council" | "authority" => self.council(value).map(|r| Self::terms_of(&r)),
-            "outcome" => self.outcome(value).map(|r| Self::terms_of(&r)),
+            "council" | "authority" => self.council(value).map(|r| {
+                self.one_valued = Some(("council", r.values.clone()));
+                Self::terms_of(&r)
+            }),
+            "outcome" => self.outcome(value).map(|r| {
+                self.one_valued = Some(("outcome", r.values.clone()));
+                Self::terms_of(&r)
+            }),
             "category" => self.category(value).map(|r| Self::terms_of(&r)),
             "cites" | "citation" => self.cites(value).map(|r| Self::terms_of(&r)),
             "ref" | "case_ref" => {
@@ -613,7 +631,8 @@ impl<'a> Compiler<'a> {
             }
             "year" => {
                 let (from, to) = years(value)?;
-                self.date_range(from, to)
+                let span = self.date_span();
+                self.date_range(span, from, to)
             }
             other => Err(SearchError::UnknownField {
                 name: other.to_string(),
@@ -621,48 +640,19 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// Notes two values of a one-valued field that `items`, all required,
-    /// ask of the same decision (`council:leeds council:york`): a decision
-    /// has one council and one outcome, so together they match nothing,
-    /// which is seldom what was meant. Values that can meet
-    /// (`council:leeds council:city`) are not noted; bad ones are left to
-    /// their own compiling.
-    fn note_exclusive(&mut self, items: &[Node]) {
-        let mut seen: Vec<(&str, &str, Vec<String>)> = Vec::new();
-        for item in items {
-            let (Node::Word {
-                field: Some(field),
-                text,
-            }
-            | Node::Phrase {
-                field: Some(field),
-                text,
-                ..
-            }) = item
-            else {
-                continue;
-            };
-            let (kind, values) = match field.as_str() {
-                "council" | "authority" => (
-                    "council",
-                    self.vocabulary(self.fields.authority)
-                        .ok()
-                        .and_then(|known| filter::resolve_authority(text, &known).ok()),
-                ),
-                "outcome" => (
-                    "outcome",
-                    self.vocabulary(self.fields.outcome)
-                        .ok()
-                        .and_then(|known| filter::resolve_outcome(text, &known).ok()),
-                ),
-                _ => continue,
-            };
-            let Some(values) = values else { continue };
-            let clash = seen
+    /// Notes two values of a one-valued field that an `AND` requires of the
+    /// same decision (`council:leeds council:york`), given as each item's
+    /// field, resolved values and text: a decision has one council and one
+    /// outcome, so together they match nothing, which is seldom what was
+    /// meant. Values that can meet (`council:leeds council:"leeds city"`)
+    /// are not noted.
+    fn note_exclusive(&mut self, items: &[((&'static str, Vec<String>), &str)]) {
+        for (i, ((kind, values), text)) in items.iter().enumerate() {
+            let clash = items[..i]
                 .iter()
-                .find(|(k, _, earlier)| *k == kind && !earlier.iter().any(|v| values.contains(v)));
-            if let Some((_, first, _)) = clash {
-                let [a, b] = [first, &text.as_str()].map(|t| {
+                .find(|((k, earlier), _)| k == kind && !earlier.iter().any(|v| values.contains(v)));
+            if let Some((_, first)) = clash {
+                let [a, b] = [first, text].map(|t| {
                     if t.contains(char::is_whitespace) {
                         format!("{kind}:\"{t}\"")
                     } else {
@@ -674,7 +664,6 @@ impl<'a> Compiler<'a> {
                 ));
                 return;
             }
-            seen.push((kind, text, values));
         }
     }
 
@@ -774,8 +763,9 @@ impl<'a> Compiler<'a> {
         self.least_share = self.least_share.min(share);
     }
 
-    /// A request's dates (`--since`, `--until`): [`Compiler::date_range`],
-    /// with its share of the decisions noted for [`Compiler::expected`]:
+    /// A request's dates (`--since`, `--until`): the decisions dated from
+    /// `since` to `until`, both inclusive (noted when they miss the index's
+    /// dates), with its share of the decisions noted for [`Compiler::expected`]:
     /// the share of the index's span of dates it covers.
     pub fn request_dates(
         &mut self,
@@ -788,7 +778,7 @@ impl<'a> Compiler<'a> {
             let to = until.and_then(crate::schema::unix_seconds).unwrap_or(last);
             self.narrow(date_share(first, last, from, to));
         }
-        self.date_range(since, until)
+        self.date_range(span, since, until)
     }
 
     /// The first and last decision dates in the index, in seconds since
@@ -832,12 +822,13 @@ impl<'a> Compiler<'a> {
         ((matches + candidates) / 2.0).round() as u64
     }
 
-    /// Decisions dated from `since` to `until`, both inclusive. Dates that
-    /// miss all the index's decisions (`--since 2030`) get a note giving the
-    /// dates it holds, so that 0 matches is not taken for an answer about
-    /// the query.
-    pub fn date_range(
+    /// Decisions dated from `since` to `until`, both inclusive, in an index
+    /// whose decisions span `span` ([`Compiler::date_span`]). Dates that
+    /// miss all of them (`--since 2030`) get a note giving the dates it
+    /// holds, so that 0 matches is not taken for an answer about the query.
+    fn date_range(
         &mut self,
+        span: Option<(i64, i64)>,
         since: Option<jiff::civil::Date>,
         until: Option<jiff::civil::Date>,
     ) -> Result<Q, SearchError> {
@@ -851,10 +842,7 @@ impl<'a> Compiler<'a> {
                 expected: "a start on or before its end; swap them".into(),
             });
         }
-        if let Some(note) = self
-            .date_span()
-            .and_then(|span| outside(span, since, until))
-        {
+        if let Some(note) = span.and_then(|span| outside(span, since, until)) {
             self.notes.push(note);
         }
         // Every decision is stored at midnight UTC, so both ends are inclusive.
@@ -871,6 +859,22 @@ impl<'a> Compiler<'a> {
             bound(since),
             bound(until),
         ))))
+    }
+}
+
+/// The text of a field's word or phrase (`council:leeds`), else `None`.
+fn field_value(node: &Node) -> Option<&str> {
+    match node {
+        Node::Word {
+            field: Some(_),
+            text,
+        }
+        | Node::Phrase {
+            field: Some(_),
+            text,
+            ..
+        } => Some(text),
+        _ => None,
     }
 }
 

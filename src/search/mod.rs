@@ -562,15 +562,7 @@ impl Engine {
 
     /// Compiles a request against one snapshot of the index: the query to
     /// run (with its filters), its prunable ranker, and how to run it.
-    /// Offsets above `max_offset` are refused ([`MAX_OFFSET`] but for
-    /// [`Engine::search_all`]'s own pages).
-    fn plan(
-        &self,
-        req: &SearchRequest,
-        searcher: &Searcher,
-        max_offset: usize,
-    ) -> Result<Plan, SearchError> {
-        Self::validate(req, max_offset)?;
+    fn plan(&self, req: &SearchRequest, searcher: &Searcher) -> Result<Plan, SearchError> {
         let tree = syntax::parse(&req.query)?;
         let vocabularies = self.vocabularies.current(searcher);
         let mut compiler = Compiler::new(&self.fields, searcher, &vocabularies);
@@ -640,69 +632,61 @@ impl Engine {
     /// unknown council), found by compiling it against this index without
     /// reading a posting list. For a query set checked before it is timed.
     pub fn check(&self, req: &SearchRequest) -> Result<(), SearchError> {
+        Self::validate(req, MAX_OFFSET)?;
         let searcher = self.reader.searcher();
-        self.plan(req, &searcher, MAX_OFFSET).map(drop)
+        self.plan(req, &searcher).map(drop)
     }
 
     /// Answers one request.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
-        self.answer(req, &self.reader.searcher(), MAX_OFFSET)
+        Self::validate(req, MAX_OFFSET)?;
+        self.answer(req, &self.reader.searcher())
     }
 
     /// Every matching decision from `req.offset` on (`req.limit` aside), as
     /// one answer ([`Engine::search_pages`] put together): the facets and
     /// notes are the first page's, `took_ms` the pages' sum.
     pub fn search_all(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
-        let mut all: Option<SearchResponse> = None;
-        self.search_pages(req, |page| {
-            match &mut all {
-                None => all = Some(page),
-                Some(all) => {
-                    all.took_ms += page.took_ms;
-                    all.hits.extend(page.hits);
-                }
-            }
-            Ok::<(), SearchError>(())
-        })?;
-        match all {
-            Some(all) => Ok(all),
-            // search_pages hands over at least one page; never reached.
-            None => self.search(req),
+        let (mut all, rest) = self.search_pages(req)?;
+        for page in rest {
+            let page = page?;
+            all.took_ms += page.took_ms;
+            all.hits.extend(page.hits);
         }
+        Ok(all)
     }
 
-    /// Every matching decision from `req.offset` on (`req.limit` aside), a
-    /// page of [`MAX_LIMIT`] at a time handed to `each` as it is found: all
-    /// on one snapshot of the index, past [`MAX_OFFSET`] too (from any
+    /// Every matching decision from `req.offset` on (`req.limit` aside), in
+    /// pages of [`MAX_LIMIT`]: the first page (with the facets, when asked
+    /// for, and the notes), and the rest, each searched as it is taken. All
+    /// on one snapshot of the index, and past [`MAX_OFFSET`] (from any
     /// offset up to the number of decisions), so a whole search can be
-    /// exported (`search --all --format csv`) in bounded memory. The first page carries the facets (when asked for) and the
-    /// notes; `each` gets at least that one.
-    pub fn search_pages<E: From<SearchError>>(
+    /// exported (`search --all --format csv`) in bounded memory.
+    pub fn search_pages(
         &self,
         req: &SearchRequest,
-        mut each: impl FnMut(SearchResponse) -> Result<(), E>,
-    ) -> Result<(), E> {
+    ) -> Result<
+        (
+            SearchResponse,
+            impl Iterator<Item = Result<SearchResponse, SearchError>> + '_,
+        ),
+        SearchError,
+    > {
         let searcher = self.reader.searcher();
         let mut page = SearchRequest {
             limit: MAX_LIMIT,
             ..req.clone()
         };
-        // Any offset within the index (a large one may start an export
-        // past MAX_OFFSET); one beyond it is a slip, refused as in search.
-        let within = MAX_OFFSET.max(searcher.num_docs() as usize);
-        let first = self.answer(&page, &searcher, within)?;
+        // An offset beyond the index is a slip, refused as in `search`.
+        Self::validate(&page, MAX_OFFSET.max(searcher.num_docs() as usize))?;
+        let first = self.answer(&page, &searcher)?;
         let total = first.total;
-        each(first)?;
         page.facets = false;
-        while page.offset.saturating_add(MAX_LIMIT) < total {
-            page.offset += MAX_LIMIT;
-            let next = self.answer(&page, &searcher, usize::MAX)?;
-            if next.hits.is_empty() {
-                break;
-            }
-            each(next)?;
-        }
-        Ok(())
+        let rest = std::iter::from_fn(move || {
+            page.offset = page.offset.saturating_add(MAX_LIMIT);
+            (page.offset < total).then(|| self.answer(&page, &searcher))
+        });
+        Ok((first, rest))
     }
 
     /// Answers one request on `searcher`'s snapshot.
@@ -710,7 +694,6 @@ impl Engine {
         &self,
         req: &SearchRequest,
         searcher: &Searcher,
-        max_offset: usize,
     ) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
         let Plan {
@@ -720,7 +703,7 @@ impl Engine {
             parallel,
             patterns,
             mut notes,
-        } = self.plan(req, searcher, max_offset)?;
+        } = self.plan(req, searcher)?;
 
         let facet_collector = if req.facets {
             let tables = self
