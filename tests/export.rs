@@ -44,13 +44,7 @@ fn all_matches_in_page_order_past_the_page_limit() {
     )
     .unwrap();
     let index = dir.path().join("index");
-    common::succeed(
-        common::bin()
-            .args(["index", "--corpus"])
-            .arg(&corpus)
-            .arg("--index")
-            .arg(&index),
-    );
+    common::build_index(&corpus, &index);
 
     // Every decision, ranked 1.. in order, each once.
     let all = rows(&search(&index, &["", "--all", "--format", "csv"]));

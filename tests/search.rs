@@ -518,13 +518,7 @@ fn a_phrase_named_in_a_section_is_highlighted_only_there() {
     )
     .unwrap();
     let index = dir.path().join("index");
-    common::succeed(
-        common::bin()
-            .args(["index", "--corpus"])
-            .arg(&corpus)
-            .arg("--index")
-            .arg(&index),
-    );
+    common::build_index(&corpus, &index);
     let search = |query: &str| -> serde_json::Value {
         let out = common::succeed(
             common::bin()

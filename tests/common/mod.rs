@@ -74,6 +74,18 @@ pub fn succeed(cmd: &mut Command) -> std::process::Output {
     out
 }
 
+/// `ombudsearch index --corpus CORPUS --index INDEX`; panics unless it
+/// exits 0.
+pub fn build_index(corpus: &Path, index: &Path) {
+    succeed(
+        bin()
+            .args(["index", "--corpus"])
+            .arg(corpus)
+            .arg("--index")
+            .arg(index),
+    );
+}
+
 /// Runs `ombudsearch <cmd> <args> --index <shared index>`.
 pub fn run(cmd: &str, args: &[&str]) -> std::process::Output {
     bin()
